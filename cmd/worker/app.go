@@ -1,0 +1,239 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+
+	"github.com/wallwatch/worker/alerts"
+	"github.com/wallwatch/worker/config"
+	"github.com/wallwatch/worker/sources/detect"
+	"github.com/wallwatch/worker/sources/feed"
+	"github.com/wallwatch/worker/sources/fetch"
+	"github.com/wallwatch/worker/sources/listing"
+	"github.com/wallwatch/worker/store"
+	"github.com/wallwatch/worker/worker"
+)
+
+// app carries what every command shares: streams, environment, flags.
+type app struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+	env            config.Getenv
+
+	configPath string
+	logFormat  string
+	logLevel   string
+}
+
+func (a *app) rootCmd() *cobra.Command {
+	root := &cobra.Command{
+		Use:           "worker",
+		Short:         "Watch the news for Alibaba–Tencent interconnection events and alert them to Slack",
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		Args:          noArgs,
+	}
+	root.SetOut(a.stdout)
+	root.SetErr(a.stderr)
+	root.SetIn(a.stdin)
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
+	pf := root.PersistentFlags()
+	pf.StringVar(&a.configPath, "config", "", "config file (default: $WORKER_CONFIG, then ./worker.yaml, then the built-in default)")
+	pf.StringVar(&a.logFormat, "log-format", "auto", "log format: auto (text on a terminal, JSON otherwise), text or json")
+	pf.StringVar(&a.logLevel, "log-level", "info", "log level: debug, info, warn or error")
+	root.AddCommand(a.runOnceCmd(), a.serveCmd(), a.extractCmd(), a.sourcesCmd(), a.eventsCmd(), a.configCmd(), a.healthCmd())
+	return root
+}
+
+// noArgs rejects positional arguments as a usage error (exit 2), including
+// unknown subcommands.
+func noArgs(cmd *cobra.Command, args []string) error {
+	if len(args) > 0 {
+		if cmd.HasSubCommands() {
+			return usagef("unknown command %q for %q", args[0], cmd.CommandPath())
+		}
+		return usagef("%s takes no arguments, got %q", cmd.CommandPath(), args)
+	}
+	return nil
+}
+
+func exactArgs(n int) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) != n {
+			return usagef("%s needs %d argument(s), got %d", cmd.CommandPath(), n, len(args))
+		}
+		return nil
+	}
+}
+
+// loadConfig finds and loads the config.
+func (a *app) loadConfig() (*config.Config, error) {
+	return config.Load(config.Locate(a.configPath, a.env), a.env)
+}
+
+// logger builds the process's one logger, on stderr.
+func (a *app) logger() (*slog.Logger, error) {
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(a.logLevel)); err != nil {
+		return nil, usagef("--log-level %q: want debug, info, warn or error", a.logLevel)
+	}
+	opts := &slog.HandlerOptions{Level: level}
+	format := a.logFormat
+	if format == "auto" {
+		format = "json"
+		if f, ok := a.stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+			format = "text"
+		}
+	}
+	switch format {
+	case "text":
+		return slog.New(slog.NewTextHandler(a.stderr, opts)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(a.stderr, opts)), nil
+	default:
+		return nil, usagef("--log-format %q: want auto, text or json", a.logFormat)
+	}
+}
+
+// isTerminal reports whether w is a terminal.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// newDetector builds the detector from the shipped lexicon and the config's
+// watch section.
+func newDetector(cfg *config.Config) (*detect.Detector, error) {
+	lex := detect.DefaultLexicon()
+	if len(cfg.Watch) > 0 {
+		var err error
+		if lex, err = lex.Extend(cfg.Watch); err != nil {
+			return nil, fmt.Errorf("config %s: watch: %w: %w", cfg.Path, config.ErrInvalid, err)
+		}
+	}
+	return detect.New(lex), nil
+}
+
+func newFetcher(cfg *config.Config) *fetch.Client {
+	return fetch.New(fetch.Options{
+		UserAgent:          cfg.HTTP.UserAgent,
+		Timeout:            cfg.HTTP.Timeout.D(),
+		MaxBodyBytes:       cfg.HTTP.MaxBodyBytes,
+		AllowPrivate:       cfg.HTTP.AllowPrivateNetworks,
+		PerHostConcurrency: cfg.HTTP.PerHostConcurrency,
+		PerHostRate:        cfg.HTTP.PerHostRate,
+		Robots:             true,
+	})
+}
+
+func newSources(cfg *config.Config, client *fetch.Client) ([]worker.Source, error) {
+	out := make([]worker.Source, 0, len(cfg.Sources))
+	for i, s := range cfg.Sources {
+		var src worker.Source
+		switch s.Type {
+		case config.TypeFeed:
+			f, err := feed.New(s.Name, s.URL, client, cfg.Location)
+			if err != nil {
+				return nil, fmt.Errorf("config %s: sources[%d]: %w: %w", cfg.Path, i, config.ErrInvalid, err)
+			}
+			src.Source = f
+		case config.TypeHTML:
+			sel := listing.Selectors{Item: s.Selectors.Item, Link: s.Selectors.Link, Title: s.Selectors.Title,
+				Date: s.Selectors.Date, Next: s.Selectors.Next}
+			l, err := listing.New(s.Name, s.URL, sel, client, cfg.Location)
+			if err != nil {
+				return nil, fmt.Errorf("config %s: sources[%d]: %w: %w", cfg.Path, i, config.ErrInvalid, err)
+			}
+			src.Source = l
+		}
+		src.URL, src.Schedule = s.URL, s.Schedule
+		out = append(out, src)
+	}
+	return out, nil
+}
+
+// notifierMode chooses where alerts go.
+type notifierMode int
+
+const (
+	notifyConfigured notifierMode = iota // Slack when configured, else stdout
+	notifyDryRun                         // stdout, exact payloads
+)
+
+func (a *app) newNotifier(cfg *config.Config, mode notifierMode) (alerts.Notifier, error) {
+	if mode == notifyDryRun {
+		return alerts.NewWriter(a.stdout, "json"), nil
+	}
+	client := &http.Client{Timeout: 30 * time.Second}
+	switch {
+	case cfg.Slack.Token != "":
+		return alerts.NewBot(cfg.Slack.Token, cfg.Slack.Channel, cfg.Slack.APIURL, client)
+	case cfg.Slack.WebhookURL != "":
+		return alerts.NewWebhook(cfg.Slack.WebhookURL, client)
+	default:
+		return alerts.NewWriter(a.stdout, "text"), nil
+	}
+}
+
+// openWorker builds the store, clients, sources and worker from the config.
+func (a *app) openWorker(ctx context.Context, cfg *config.Config, log *slog.Logger, mode notifierMode, m *worker.Metrics) (*worker.Worker, *store.Store, error) {
+	det, err := newDetector(cfg)
+	if err != nil {
+		return nil, nil, err
+	}
+	client := newFetcher(cfg)
+	srcs, err := newSources(cfg, client)
+	if err != nil {
+		return nil, nil, err
+	}
+	n, err := a.newNotifier(cfg, mode)
+	if err != nil {
+		return nil, nil, fmt.Errorf("slack: %w", err)
+	}
+	st, err := store.Open(ctx, cfg.Database)
+	if err != nil {
+		return nil, nil, err
+	}
+	w, err := worker.New(worker.Config{
+		Store: st, Fetch: client, Detector: det, Notifier: n, Sources: srcs,
+		Location: cfg.Location, MaxAge: cfg.Alerts.MaxAge.D(), Logger: log, Metrics: m,
+	})
+	if err != nil {
+		st.Close()
+		return nil, nil, err
+	}
+	return w, st, nil
+}
+
+// parseDay reads a --since value: YYYY-MM-DD (in loc) or RFC 3339.
+func parseDay(s string, loc *time.Location) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
+	}
+	if t, err := time.ParseInLocation("2006-01-02", s, loc); err == nil {
+		return t, nil
+	}
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t, nil
+	}
+	return time.Time{}, usagef("--since %q: want YYYY-MM-DD", s)
+}
+
+// hostOf returns the host of a URL for messages ("" when unparsable).
+func hostOf(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return ""
+	}
+	return strings.ToLower(u.Hostname())
+}

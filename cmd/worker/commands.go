@@ -1,0 +1,217 @@
+package main
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/wallwatch/worker/sources"
+	"github.com/wallwatch/worker/store"
+)
+
+func (a *app) configCmd() *cobra.Command {
+	cmd := &cobra.Command{Use: "config", Short: "Work with the config", Args: noArgs}
+	cmd.AddCommand(&cobra.Command{
+		Use:   "check",
+		Short: "Load and validate the config; print the effective config with secrets masked",
+		Args:  noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg, err := a.loadConfig()
+			if err != nil {
+				return err
+			}
+			if _, err := newDetector(cfg); err != nil {
+				return err
+			}
+			from := cfg.Path
+			if from == "" {
+				from = "built-in default"
+			}
+			dest := "standard output"
+			switch {
+			case cfg.Slack.Token != "":
+				dest = "Slack (bot token, channel " + cfg.Slack.Channel + ")"
+			case cfg.Slack.WebhookURL != "":
+				dest = "Slack (incoming webhook)"
+			}
+			fmt.Fprintf(a.stdout, "# config: %s (valid)\n# alerts go to: %s\n", from, dest)
+			return cfg.Masked().Write(a.stdout)
+		},
+	})
+	return cmd
+}
+
+func (a *app) sourcesCmd() *cobra.Command {
+	cmd := &cobra.Command{Use: "sources", Short: "Work with the configured sources", Args: noArgs}
+	var since string
+	test := &cobra.Command{
+		Use:   "test NAME",
+		Short: "Fetch one source now and show the items and events it would produce, writing nothing",
+		Args:  exactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			cfg, err := a.loadConfig()
+			if err != nil {
+				return err
+			}
+			log, err := a.logger()
+			if err != nil {
+				return err
+			}
+			sinceT, err := parseDay(since, cfg.Location)
+			if err != nil {
+				return err
+			}
+			det, err := newDetector(cfg)
+			if err != nil {
+				return err
+			}
+			client := newFetcher(cfg)
+			srcs, err := newSources(cfg, client)
+			if err != nil {
+				return err
+			}
+			for _, s := range srcs {
+				if s.Name() != args[0] {
+					continue
+				}
+				return testSource(cmd.Context(), a.stdout, log, s, client, det, cfg.Location, sinceT)
+			}
+			names := make([]string, len(srcs))
+			for i, s := range srcs {
+				names[i] = s.Name()
+			}
+			return usagef("no source named %q (configured: %s)", args[0], strings.Join(names, ", "))
+		},
+	}
+	test.Flags().StringVar(&since, "since", "", "follow listing pages back to this date (YYYY-MM-DD)")
+	cmd.AddCommand(test)
+	return cmd
+}
+
+func (a *app) eventsCmd() *cobra.Command {
+	cmd := &cobra.Command{Use: "events", Short: "Work with the stored events", Args: noArgs}
+	var format, since string
+	list := &cobra.Command{
+		Use:   "list",
+		Short: "Print the stored timeline, oldest first",
+		Args:  noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if format != "table" && format != "json" && format != "csv" {
+				return usagef("--format %q: want table, json or csv", format)
+			}
+			cfg, err := a.loadConfig()
+			if err != nil {
+				return err
+			}
+			sinceT, err := parseDay(since, cfg.Location)
+			if err != nil {
+				return err
+			}
+			st, err := store.Open(cmd.Context(), cfg.Database)
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			tl, err := st.Timeline(cmd.Context(), sinceT)
+			if err != nil {
+				return err
+			}
+			return writeTimeline(a.stdout, format, tl)
+		},
+	}
+	list.Flags().StringVar(&format, "format", "table", "table, json or csv")
+	list.Flags().StringVar(&since, "since", "", "only events dated on or after this day (YYYY-MM-DD)")
+	cmd.AddCommand(list)
+	return cmd
+}
+
+// timelineRow is one event of `worker events list --format json|csv`.
+type timelineRow struct {
+	Date        sources.Date  `json:"date"`
+	Pair        string        `json:"pair"`
+	A           []string      `json:"a"`
+	B           []string      `json:"b"`
+	Kind        sources.Kind  `json:"kind"`
+	Stage       sources.Stage `json:"stage"`
+	Headline    bool          `json:"headline"`
+	Development int64         `json:"development,omitempty"`
+	Alerted     bool          `json:"alerted"`
+	Articles    int           `json:"articles"`
+	Title       string        `json:"title"`
+	URL         string        `json:"url"`
+	Source      string        `json:"source"`
+	Published   string        `json:"published,omitempty"`
+	Evidence    string        `json:"evidence"`
+}
+
+func toRow(e store.TimelineEntry) timelineRow {
+	r := timelineRow{
+		Date: e.Date, Pair: e.Pair.A + "-" + e.Pair.B, A: e.A, B: e.B, Kind: e.Kind, Stage: e.Stage,
+		Headline: e.Headline, Development: e.DevelopmentID, Alerted: e.Alerted, Articles: e.Articles,
+		Title: e.Title, URL: e.URL, Source: e.Source, Evidence: e.Evidence,
+	}
+	if !e.Published.IsZero() {
+		r.Published = e.Published.Format(time.RFC3339)
+	}
+	return r
+}
+
+func writeTimeline(w io.Writer, format string, tl []store.TimelineEntry) error {
+	switch format {
+	case "json":
+		enc := json.NewEncoder(w)
+		enc.SetEscapeHTML(false)
+		enc.SetIndent("", "  ")
+		rows := make([]timelineRow, len(tl))
+		for i, e := range tl {
+			rows[i] = toRow(e)
+		}
+		return enc.Encode(rows)
+	case "csv":
+		cw := csv.NewWriter(w)
+		_ = cw.Write([]string{"date", "pair", "a", "b", "kind", "stage", "headline", "development", "alerted",
+			"articles", "title", "url", "source", "published", "evidence"})
+		for _, e := range tl {
+			r := toRow(e)
+			_ = cw.Write([]string{r.Date.String(), r.Pair, strings.Join(r.A, "; "), strings.Join(r.B, "; "),
+				string(r.Kind), string(r.Stage), strconv.FormatBool(r.Headline), strconv.FormatInt(r.Development, 10),
+				strconv.FormatBool(r.Alerted), strconv.Itoa(r.Articles), r.Title, r.URL, r.Source, r.Published, r.Evidence})
+		}
+		cw.Flush()
+		return cw.Error()
+	default:
+		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "DATE\tWHAT\tKIND\tSTAGE\tROLE\tARTICLES\tHEADLINE")
+		for _, e := range tl {
+			role := "background"
+			if e.Headline {
+				role = "news"
+				if e.Alerted {
+					role = "news, alerted"
+				}
+			}
+			date := e.Date.String()
+			if date == "" {
+				date = "undated"
+			}
+			fmt.Fprintf(tw, "%s\t%s × %s\t%s\t%s\t%s\t%d\t%s\n", date, strings.Join(e.A, ", "), strings.Join(e.B, ", "),
+				e.Kind, e.Stage, role, e.Articles, truncate(e.Title, 80))
+		}
+		return tw.Flush()
+	}
+}
+
+func truncate(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}

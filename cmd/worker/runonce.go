@@ -1,0 +1,123 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/schollz/progressbar/v3"
+	"github.com/spf13/cobra"
+
+	"github.com/wallwatch/worker/worker"
+)
+
+func (a *app) runOnceCmd() *cobra.Command {
+	var (
+		names    []string
+		since    string
+		dryRun   bool
+		noAlerts bool
+	)
+	cmd := &cobra.Command{
+		Use:   "run-once",
+		Short: "One pass over all (or --source) sources, then deliver alerts and exit",
+		Args:  noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg, err := a.loadConfig()
+			if err != nil {
+				return err
+			}
+			log, err := a.logger()
+			if err != nil {
+				return err
+			}
+			sinceT, err := parseDay(since, cfg.Location)
+			if err != nil {
+				return err
+			}
+			mode := notifyConfigured
+			if dryRun {
+				mode = notifyDryRun
+			}
+			w, st, err := a.openWorker(cmd.Context(), cfg, log, mode, nil)
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			opts := worker.RunOptions{Sources: names, Since: sinceT, NoAlerts: noAlerts}
+			if !sinceT.IsZero() {
+				opts.Progress = a.progress(log)
+			}
+			rep, err := w.RunOnce(cmd.Context(), opts)
+			writeSummary(a.stderr, rep)
+			return err
+		},
+	}
+	f := cmd.Flags()
+	f.StringArrayVar(&names, "source", nil, "only this source (repeatable)")
+	f.StringVar(&since, "since", "", "backfill: follow listing pages back to this date (YYYY-MM-DD)")
+	f.BoolVar(&dryRun, "dry-run", false, "print the Slack payloads that would be posted instead of posting them")
+	f.BoolVar(&noAlerts, "no-alerts", false, "record events for the timeline without alerting them")
+	return cmd
+}
+
+// progress reports backfill pages: a bar on a terminal, log lines otherwise.
+func (a *app) progress(log interface{ Info(string, ...any) }) func(source string, page, items int) {
+	if !isTerminal(a.stderr) {
+		return func(source string, page, items int) {
+			log.Info("backfill page read", "source", source, "page", page, "items", items)
+		}
+	}
+	var mu sync.Mutex
+	bar := progressbar.NewOptions(-1,
+		progressbar.OptionSetWriter(a.stderr),
+		progressbar.OptionSetDescription("backfill"),
+		progressbar.OptionSpinnerType(14),
+		progressbar.OptionClearOnFinish(),
+	)
+	pages := 0
+	return func(source string, page, items int) {
+		mu.Lock()
+		defer mu.Unlock()
+		pages++
+		bar.Describe(fmt.Sprintf("backfill %s: page %d, %d items", source, page, items))
+		_ = bar.Add(1)
+	}
+}
+
+// writeSummary prints what the run did, naming every failed source and why.
+func writeSummary(w io.Writer, rep worker.Report) {
+	var items, fresh, articles, events, headline, artErrs int
+	for _, s := range rep.Sources {
+		items += s.Items
+		fresh += s.New
+		articles += s.Articles
+		events += s.Events
+		headline += s.Headline
+		artErrs += len(s.ArticleErrors)
+	}
+	failed := rep.Failed()
+	fmt.Fprintf(w, "run: %d sources (%d failed), %d items, %d new, %d articles recorded, %d events (%d headline), %d pages failed; "+
+		"alerts posted %d, replies %d, already in Slack %d, left for retry %d, pending %d (%s)\n",
+		len(rep.Sources), len(failed), items, fresh, articles, events, headline, artErrs,
+		rep.Delivery.Posted, rep.Delivery.Replies, rep.Delivery.Found, rep.Delivery.Retrying, rep.Delivery.Pending,
+		rep.Duration.Round(1e6))
+	sort.Slice(failed, func(i, j int) bool { return failed[i].Name < failed[j].Name })
+	for _, s := range failed {
+		fmt.Fprintf(w, "source %s failed: %s\n", s.Name, oneLine(s.Err.Error()))
+	}
+	for _, s := range rep.Sources {
+		if !s.DeferredUntil.IsZero() {
+			fmt.Fprintf(w, "source %s deferred until %s\n", s.Name, s.DeferredUntil.Format("2006-01-02 15:04:05 MST"))
+		}
+		for _, e := range s.ArticleErrors {
+			fmt.Fprintf(w, "source %s: page skipped: %s\n", s.Name, oneLine(e.Error()))
+		}
+	}
+}
+
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(s), " ")
+}

@@ -1,0 +1,287 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/wallwatch/worker/alerts/slackfake"
+	"github.com/wallwatch/worker/internal/sharedtest"
+)
+
+// fixture is the shared fixture news site served on loopback.
+type fixture struct {
+	corpus   string
+	site     *httptest.Server
+	expected expectedSite
+	labels   map[string]label // by site path
+}
+
+type expectedSite struct {
+	Developments []struct {
+		Key      string   `json:"key"`
+		Articles []string `json:"articles"`
+	} `json:"developments"`
+	Negatives []string `json:"negatives"`
+	Backfill  struct {
+		Developments []struct {
+			Key      string   `json:"key"`
+			Articles []string `json:"articles"`
+		} `json:"developments"`
+	} `json:"backfill"`
+}
+
+type label struct {
+	File     string `json:"file"`
+	Headline []struct {
+		Kind  string `json:"kind"`
+		Stage string `json:"stage"`
+	} `json:"headline"`
+}
+
+func newFixture(t *testing.T) *fixture {
+	t.Helper()
+	corpus := sharedtest.Path(t, "corpus")
+	f := &fixture{corpus: corpus, labels: map[string]label{}}
+	readJSON(t, filepath.Join(corpus, "site", "expected.json"), &f.expected)
+	var labels []label
+	readJSON(t, filepath.Join(corpus, "labels.json"), &labels)
+	for _, l := range labels {
+		f.labels["/"+strings.TrimPrefix(l.File, "/")] = l
+	}
+	f.site = httptest.NewServer(http.FileServer(http.Dir(corpus)))
+	t.Cleanup(f.site.Close)
+	return f
+}
+
+func readJSON(t *testing.T, path string, v any) {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, v); err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+}
+
+// config writes a worker config for the fixture site with the given Slack
+// section and returns its path.
+func (f *fixture) config(t *testing.T, slack string) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(f.corpus, "site", "sources.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, _ := url.Parse(f.site.URL)
+	src := strings.ReplaceAll(string(b), "127.0.0.1:PORT", u.Host)
+	src = src[strings.Index(src, "sources:"):]
+	dir := t.TempDir()
+	cfg := "database: " + filepath.Join(dir, "worker.db") + "\nschedule: \"@every 1h\"\n" + slack +
+		"http:\n  allow_private_networks: true\n  timeout: 10s\n  per_host_rate: 0\n  per_host_concurrency: 4\n" +
+		"alerts:\n  max_age: 0\n" + src
+	p := filepath.Join(dir, "worker.yaml")
+	if err := os.WriteFile(p, []byte(cfg), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// allowed is how many top-level alerts a development may have: one per
+// distinct kind and stage among its articles' headline events.
+func (f *fixture) allowed(articles []string) int {
+	pairs := map[string]bool{}
+	for _, p := range articles {
+		for _, e := range f.labels[p].Headline {
+			pairs[e.Kind+"/"+e.Stage] = true
+		}
+	}
+	return max(1, len(pairs))
+}
+
+func runCLI(t *testing.T, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code = run(context.Background(), args, strings.NewReader(""), &out, &errb, func(string) (string, bool) { return "", false })
+	return out.String(), errb.String(), code
+}
+
+func mentions(text string, paths []string) bool {
+	return slices.ContainsFunc(paths, func(p string) bool { return strings.Contains(text, p) })
+}
+
+func TestRunOnceAlertsEachDevelopmentOnceWithThreads(t *testing.T) {
+	f := newFixture(t)
+	slack := slackfake.New(t, slackfake.WithToken("xoxb-test-secret"))
+	cfg := f.config(t, "slack:\n  token: xoxb-test-secret\n  channel: C0E2E\n  api_url: "+slack.APIURL()+"\n")
+
+	_, stderr, code := runCLI(t, "run-once", "--config", cfg, "--log-format", "json")
+	if code != 0 {
+		t.Fatalf("run-once exit %d:\n%s", code, stderr)
+	}
+	if strings.Contains(stderr, "xoxb-test-secret") {
+		t.Error("the token appears in the output")
+	}
+	msgs := slack.Messages("C0E2E")
+	var top, replies []slackfake.Message
+	for _, m := range msgs {
+		if m.ThreadTS == "" {
+			top = append(top, m)
+		} else {
+			replies = append(replies, m)
+		}
+	}
+	var devPaths []string
+	for _, d := range f.expected.Developments {
+		devPaths = append(devPaths, d.Articles...)
+		var hits []slackfake.Message
+		for _, m := range top {
+			if mentions(m.Text+string(m.Blocks), d.Articles) {
+				hits = append(hits, m)
+			}
+		}
+		if len(hits) < 1 || len(hits) > f.allowed(d.Articles) {
+			t.Errorf("development %s: %d top-level alerts, want 1..%d", d.Key, len(hits), f.allowed(d.Articles))
+			continue
+		}
+		// Every other article of the development is in the alert's thread.
+		threads := map[string]bool{}
+		for _, h := range hits {
+			threads[h.TS] = true
+		}
+		for _, p := range d.Articles {
+			inTop := slices.ContainsFunc(hits, func(m slackfake.Message) bool { return strings.Contains(m.Text+string(m.Blocks), p) })
+			inThread := slices.ContainsFunc(replies, func(m slackfake.Message) bool {
+				return threads[m.ThreadTS] && strings.Contains(m.Text+string(m.Blocks), p)
+			})
+			if !inTop && !inThread {
+				t.Errorf("development %s: article %s is neither the alert nor in its thread", d.Key, p)
+			}
+		}
+	}
+	for _, m := range top {
+		if !mentions(m.Text+string(m.Blocks), devPaths) {
+			t.Errorf("alert matching no development: %.200s", m.Text)
+		}
+		if mentions(m.Text+string(m.Blocks), f.expected.Negatives) && !mentions(m.Text+string(m.Blocks), devPaths) {
+			t.Errorf("negative alerted: %.200s", m.Text)
+		}
+	}
+	for _, m := range replies {
+		if !slices.ContainsFunc(top, func(p slackfake.Message) bool { return p.TS == m.ThreadTS }) {
+			t.Errorf("reply to an unknown thread %s", m.ThreadTS)
+		}
+	}
+
+	// Nothing new: nothing posted.
+	before := len(slack.Messages("C0E2E"))
+	if _, stderr, code := runCLI(t, "run-once", "--config", cfg); code != 0 {
+		t.Fatalf("second run exit %d:\n%s", code, stderr)
+	}
+	if after := len(slack.Messages("C0E2E")); after != before {
+		t.Errorf("the re-run posted %d messages", after-before)
+	}
+}
+
+func TestRunOnceWebhookAndBackfill(t *testing.T) {
+	f := newFixture(t)
+	slack := slackfake.New(t)
+	cfg := f.config(t, "slack:\n  webhook_url: "+slack.WebhookURL()+"\n")
+	if _, stderr, code := runCLI(t, "run-once", "--config", cfg); code != 0 {
+		t.Fatalf("run-once exit %d:\n%s", code, stderr)
+	}
+	posts := slack.WebhookPosts()
+	count := func(articles []string) int {
+		n := 0
+		for _, m := range posts {
+			if mentions(m.Text+string(m.Blocks), articles) {
+				n++
+			}
+		}
+		return n
+	}
+	for _, d := range f.expected.Developments {
+		if n := count(d.Articles); n < 1 || n > f.allowed(d.Articles) {
+			t.Errorf("development %s: %d webhook alerts", d.Key, n)
+		}
+	}
+	for _, d := range f.expected.Backfill.Developments {
+		if n := count(d.Articles); n != 0 {
+			t.Errorf("development %s is only on listing page 3 but was alerted without --since", d.Key)
+		}
+	}
+	// The backfill reaches page 3 and alerts what only it lists, once.
+	if _, stderr, code := runCLI(t, "run-once", "--config", cfg, "--since", "2021-01-01"); code != 0 {
+		t.Fatalf("backfill exit %d:\n%s", code, stderr)
+	}
+	posts = slack.WebhookPosts()
+	for _, d := range f.expected.Backfill.Developments {
+		if n := count(d.Articles); n < 1 || n > f.allowed(d.Articles) {
+			t.Errorf("backfill development %s: %d alerts", d.Key, n)
+		}
+	}
+	for _, d := range f.expected.Developments {
+		if n := count(d.Articles); n > f.allowed(d.Articles) {
+			t.Errorf("development %s alerted again by the backfill (%d)", d.Key, n)
+		}
+	}
+}
+
+func TestRunOnceNamesFailedSourcesAndExitsZero(t *testing.T) {
+	f := newFixture(t)
+	broken := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "boom", http.StatusInternalServerError)
+	}))
+	defer broken.Close()
+	cfg := f.config(t, "")
+	b, _ := os.ReadFile(cfg)
+	b = append(b, []byte("  - name: broken-feed\n    url: "+broken.URL+"/feed.xml\n    type: feed\n")...)
+	if err := os.WriteFile(cfg, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	stdout, stderr, code := runCLI(t, "run-once", "--config", cfg, "--dry-run")
+	if code != 0 {
+		t.Fatalf("exit %d, want 0 with a failed source:\n%s", code, stderr)
+	}
+	if !strings.Contains(stderr, "source broken-feed failed") || !strings.Contains(stderr, "500") {
+		t.Errorf("the failed source and its reason are not named:\n%s", stderr)
+	}
+	if !strings.Contains(stdout, `"blocks"`) {
+		t.Errorf("--dry-run printed no payloads:\n%.500s", stdout)
+	}
+}
+
+func TestUsageAndConfigErrorsExitTwo(t *testing.T) {
+	for name, args := range map[string][]string{
+		"unknown command": {"frobnicate"},
+		"unknown flag":    {"run-once", "--bogus"},
+		"bad since":       {"run-once", "--since", "yesterday", "--config", writeTemp(t, "sources: []\n")},
+		"extract no file": {"extract"},
+		"bad config":      {"config", "check", "--config", writeTemp(t, "sources:\n  - {name: a, url: 'x', type: feed}\n")},
+		"missing config":  {"config", "check", "--config", "/nonexistent/worker.yaml"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, stderr, code := runCLI(t, args...)
+			if code != 2 {
+				t.Errorf("exit %d, want 2; stderr:\n%s", code, stderr)
+			}
+		})
+	}
+}
+
+func writeTemp(t *testing.T, s string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "w.yaml")
+	if err := os.WriteFile(p, []byte(s), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}

@@ -1,0 +1,80 @@
+package main
+
+import (
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/wallwatch/worker/worker"
+)
+
+func (a *app) serveCmd() *cobra.Command {
+	var (
+		listen   string
+		shutdown time.Duration
+		noAlerts bool
+	)
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "Run on the configured schedules, serving /healthz, /readyz and /metrics, until SIGTERM",
+		Args:  noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg, err := a.loadConfig()
+			if err != nil {
+				return err
+			}
+			log, err := a.logger()
+			if err != nil {
+				return err
+			}
+			w, st, err := a.openWorker(cmd.Context(), cfg, log, notifyConfigured, nil)
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			return w.Serve(cmd.Context(), worker.ServeOptions{
+				Schedule:        cfg.Schedule,
+				Listen:          listen,
+				ShutdownTimeout: shutdown,
+				NoAlerts:        noAlerts,
+			})
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&listen, "listen", ":8080", "address for /healthz, /readyz and /metrics")
+	f.DurationVar(&shutdown, "shutdown-timeout", 8*time.Second, "how long in-flight work may finish after SIGTERM")
+	f.BoolVar(&noAlerts, "no-alerts", false, "record events for the timeline without alerting them")
+	return cmd
+}
+
+// healthCmd probes a running serve: the image's HEALTHCHECK, which has no
+// shell or curl to call.
+func (a *app) healthCmd() *cobra.Command {
+	var addr string
+	cmd := &cobra.Command{
+		Use:   "health",
+		Short: "Exit 0 when the serve at --addr answers /readyz, 1 otherwise",
+		Args:  noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			client := &http.Client{Timeout: 3 * time.Second}
+			req, err := http.NewRequestWithContext(cmd.Context(), http.MethodGet, "http://"+addr+"/readyz", nil)
+			if err != nil {
+				return usagef("--addr %q: %v", addr, err)
+			}
+			resp, err := client.Do(req)
+			if err != nil {
+				return fmt.Errorf("health: %w", err)
+			}
+			defer resp.Body.Close()
+			if resp.StatusCode != http.StatusOK {
+				return fmt.Errorf("health: /readyz answered %s", resp.Status)
+			}
+			fmt.Fprintln(a.stdout, "ready")
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&addr, "addr", "127.0.0.1:8080", "host:port of the serve's --listen")
+	return cmd
+}

@@ -1,0 +1,424 @@
+// Package config loads, validates and prints the worker's YAML configuration.
+//
+// A config is built in layers: built-in defaults, then the YAML file
+// (unknown keys rejected), with ${VAR} expanded from the environment, then
+// the environment variables the worker documents (SLACK_BOT_TOKEN,
+// SLACK_WEBHOOK_URL, WORKER_DATABASE), then Validate. With no file at all the
+// embedded default config, which watches real public news feeds, is used.
+package config
+
+import (
+	"bytes"
+	_ "embed"
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"reflect"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	_ "time/tzdata" // timezone: must work in a bare container
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/wallwatch/worker/sources"
+)
+
+// ErrInvalid marks a config that cannot be used: a bad file, key or value.
+var ErrInvalid = errors.New("invalid config")
+
+//go:embed default.yaml
+var defaultYAML []byte
+
+// DefaultYAML returns the embedded default config.
+func DefaultYAML() []byte { return bytes.Clone(defaultYAML) }
+
+// Config is the worker's configuration.
+type Config struct {
+	Schedule string          `yaml:"schedule"`
+	Database string          `yaml:"database"`
+	Timezone string          `yaml:"timezone"`
+	Slack    Slack           `yaml:"slack"`
+	Alerts   Alerts          `yaml:"alerts"`
+	HTTP     HTTP            `yaml:"http"`
+	Sources  []Source        `yaml:"sources"`
+	Watch    []sources.Watch `yaml:"watch,omitempty"`
+
+	// Path is the file the config was read from; "" for the built-in default.
+	Path string `yaml:"-"`
+	// Location is Timezone, loaded.
+	Location *time.Location `yaml:"-"`
+}
+
+// Slack says where alerts go. With neither a token nor a webhook URL, alerts
+// are written to standard output.
+type Slack struct {
+	Token      string `yaml:"token"`
+	Channel    string `yaml:"channel"`
+	WebhookURL string `yaml:"webhook_url"`
+	APIURL     string `yaml:"api_url"`
+}
+
+// Alerts tune what is alerted.
+type Alerts struct {
+	// MaxAge: articles published longer ago are recorded, not alerted.
+	// Zero means no limit.
+	MaxAge Duration `yaml:"max_age"`
+}
+
+// HTTP configures fetching.
+type HTTP struct {
+	UserAgent            string   `yaml:"user_agent"`
+	Timeout              Duration `yaml:"timeout"`
+	AllowPrivateNetworks bool     `yaml:"allow_private_networks"`
+	PerHostConcurrency   int      `yaml:"per_host_concurrency"`
+	PerHostRate          float64  `yaml:"per_host_rate"`
+	MaxBodyBytes         int64    `yaml:"max_body_bytes"`
+}
+
+// Source is one configured news source.
+type Source struct {
+	Name      string    `yaml:"name"`
+	URL       string    `yaml:"url"`
+	Type      string    `yaml:"type"` // "feed" or "html"
+	Schedule  string    `yaml:"schedule,omitempty"`
+	Selectors Selectors `yaml:"selectors,omitempty"`
+}
+
+// Selectors pick items out of an HTML listing page with CSS selectors.
+type Selectors struct {
+	Item  string `yaml:"item,omitempty"`
+	Link  string `yaml:"link,omitempty"`
+	Title string `yaml:"title,omitempty"`
+	Date  string `yaml:"date,omitempty"` // text, or attribute with @: "time@datetime"
+	Next  string `yaml:"next,omitempty"`
+}
+
+// Source types.
+const (
+	TypeFeed = "feed"
+	TypeHTML = "html"
+)
+
+// DefaultUserAgent identifies the worker to the sites it reads.
+const DefaultUserAgent = "wallwatch-worker/1.0 (+https://github.com/wallwatch/worker)"
+
+// Defaults returns the values every config starts from.
+func Defaults() Config {
+	return Config{
+		Schedule: "*/15 * * * *",
+		Database: "./data/worker.db",
+		Timezone: "Asia/Shanghai",
+		Alerts:   Alerts{MaxAge: Duration(7 * 24 * time.Hour)},
+		HTTP: HTTP{
+			UserAgent:          DefaultUserAgent,
+			Timeout:            Duration(20 * time.Second),
+			PerHostConcurrency: 2,
+			PerHostRate:        1,
+			MaxBodyBytes:       10 << 20,
+		},
+	}
+}
+
+// Getenv looks up an environment variable; os.LookupEnv in production.
+type Getenv func(string) (string, bool)
+
+// Locate returns the config file to read: flag, then $WORKER_CONFIG, then
+// ./worker.yaml when it exists; "" means the built-in default.
+func Locate(flag string, env Getenv) string {
+	if flag != "" {
+		return flag
+	}
+	if v, ok := env("WORKER_CONFIG"); ok && v != "" {
+		return v
+	}
+	if _, err := os.Stat("worker.yaml"); err == nil {
+		return "worker.yaml"
+	}
+	return ""
+}
+
+// Load reads the config at path ("" for the built-in default), applies the
+// environment and validates it. Errors wrap ErrInvalid and name the file,
+// the key and the reason.
+func Load(path string, env Getenv) (*Config, error) {
+	if env == nil {
+		env = os.LookupEnv
+	}
+	name, data := "built-in default", defaultYAML
+	if path != "" {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return nil, fmt.Errorf("config %s: %w: %w", path, ErrInvalid, err)
+		}
+		name, data = path, b
+	}
+	cfg, err := parse(name, data, env)
+	if err != nil {
+		return nil, err
+	}
+	cfg.Path = path
+	return cfg, nil
+}
+
+// Parse reads a config from YAML bytes; name is used in errors.
+func Parse(name string, data []byte, env Getenv) (*Config, error) {
+	if env == nil {
+		env = os.LookupEnv
+	}
+	return parse(name, data, env)
+}
+
+func parse(name string, data []byte, env Getenv) (*Config, error) {
+	cfg := Defaults()
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return nil, fmt.Errorf("config %s: %w: %s", name, ErrInvalid, yamlReason(err))
+	}
+	if len(doc.Content) > 0 {
+		root := doc.Content[0]
+		if err := checkKeys(root, reflect.TypeOf(cfg), ""); err != nil {
+			return nil, fmt.Errorf("config %s: %w", name, err)
+		}
+		expandNode(root, env)
+		if err := root.Decode(&cfg); err != nil {
+			return nil, fmt.Errorf("config %s: %w: %s", name, ErrInvalid, yamlReason(err))
+		}
+	}
+	applyEnv(&cfg, env)
+	if err := cfg.Validate(); err != nil {
+		return nil, fmt.Errorf("config %s: %w", name, err)
+	}
+	return &cfg, nil
+}
+
+// checkKeys rejects mapping keys that no field of t is named after, naming
+// the line and the key path: a misspelt key must not be silently ignored.
+func checkKeys(n *yaml.Node, t reflect.Type, path string) error {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch n.Kind {
+	case yaml.MappingNode:
+		if t.Kind() != reflect.Struct {
+			return nil
+		}
+		fields := map[string]reflect.Type{}
+		for i := 0; i < t.NumField(); i++ {
+			f := t.Field(i)
+			tag, _, _ := strings.Cut(f.Tag.Get("yaml"), ",")
+			if tag == "-" || !f.IsExported() {
+				continue
+			}
+			if tag == "" {
+				tag = strings.ToLower(f.Name)
+			}
+			fields[tag] = f.Type
+		}
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k, v := n.Content[i], n.Content[i+1]
+			key := k.Value
+			if path != "" {
+				key = path + "." + k.Value
+			}
+			ft, ok := fields[k.Value]
+			if !ok {
+				return &FieldError{Key: key, Reason: fmt.Sprintf("line %d: unknown key", k.Line)}
+			}
+			if err := checkKeys(v, ft, key); err != nil {
+				return err
+			}
+		}
+	case yaml.SequenceNode:
+		if t.Kind() != reflect.Slice && t.Kind() != reflect.Array {
+			return nil
+		}
+		for i, c := range n.Content {
+			if err := checkKeys(c, t.Elem(), fmt.Sprintf("%s[%d]", path, i)); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// expandNode replaces ${VAR} and ${VAR:-default} inside scalar values (never
+// in keys, and never as YAML syntax: a value holding '#' or ': ' stays a
+// value). A lone $ is left alone. Unset variables become "".
+func expandNode(n *yaml.Node, env Getenv) {
+	if n.Kind == yaml.ScalarNode {
+		if !strings.Contains(n.Value, "${") {
+			return
+		}
+		n.Value = string(varRef.ReplaceAllFunc([]byte(n.Value), func(m []byte) []byte {
+			sub := varRef.FindSubmatch(m)
+			if v, ok := env(string(sub[1])); ok && v != "" {
+				return []byte(v)
+			}
+			if len(sub[2]) > 0 {
+				return sub[2][2:]
+			}
+			return nil
+		}))
+		if n.Style == 0 {
+			n.Tag = "" // let the expanded plain value resolve to its type (a number, a bool)
+		}
+		return
+	}
+	for i, c := range n.Content {
+		if n.Kind == yaml.MappingNode && i%2 == 0 {
+			continue // keys
+		}
+		expandNode(c, env)
+	}
+}
+
+// applyEnv lets the documented variables work without a config file:
+// WORKER_DATABASE overrides the database; the Slack variables fill in what
+// the file leaves empty.
+func applyEnv(c *Config, env Getenv) {
+	if v, ok := env("WORKER_DATABASE"); ok && v != "" {
+		c.Database = v
+	}
+	if c.Slack.Token == "" && c.Slack.WebhookURL == "" {
+		if v, ok := env("SLACK_BOT_TOKEN"); ok && v != "" {
+			c.Slack.Token = v
+		}
+		if v, ok := env("SLACK_WEBHOOK_URL"); ok && v != "" && c.Slack.Token == "" {
+			c.Slack.WebhookURL = v
+		}
+	}
+	if c.Slack.Channel == "" {
+		if v, ok := env("SLACK_CHANNEL"); ok {
+			c.Slack.Channel = v
+		}
+	}
+}
+
+var varRef = regexp.MustCompile(`\$\{([A-Za-z_][A-Za-z0-9_]*)(:-[^}]*)?\}`)
+
+// yamlReason turns yaml.v3's multi-line errors into one line.
+func yamlReason(err error) string {
+	s := strings.TrimPrefix(err.Error(), "yaml: ")
+	s = strings.TrimPrefix(s, "unmarshal errors:\n")
+	lines := strings.Split(s, "\n")
+	for i := range lines {
+		lines[i] = strings.TrimSpace(lines[i])
+	}
+	return strings.Join(lines, "; ")
+}
+
+// Duration is a time.Duration that YAML may write as 20s, 10m, 7d or 0.
+type Duration time.Duration
+
+// D returns the time.Duration.
+func (d Duration) D() time.Duration { return time.Duration(d) }
+
+// UnmarshalYAML reads a duration with a unit (d for days allowed) or 0.
+func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
+	v, err := ParseDuration(n.Value)
+	if err != nil {
+		return fmt.Errorf("line %d: %w", n.Line, err)
+	}
+	*d = Duration(v)
+	return nil
+}
+
+// MarshalYAML writes the duration back in the shortest form.
+func (d Duration) MarshalYAML() (any, error) { return FormatDuration(time.Duration(d)), nil }
+
+// ParseDuration reads "0", Go durations ("90s", "1h30m") and whole days
+// ("7d", "1d12h").
+func ParseDuration(s string) (time.Duration, error) {
+	s = strings.TrimSpace(s)
+	if s == "0" || s == "" {
+		return 0, nil
+	}
+	var days time.Duration
+	if i := strings.IndexByte(s, 'd'); i > 0 {
+		n, err := strconv.Atoi(s[:i])
+		if err != nil {
+			return 0, fmt.Errorf("duration %q: want e.g. 20s, 10m, 7d", s)
+		}
+		days = time.Duration(n) * 24 * time.Hour
+		s = s[i+1:]
+		if s == "" {
+			return days, nil
+		}
+	}
+	v, err := time.ParseDuration(s)
+	if err != nil {
+		return 0, fmt.Errorf("duration %q: want e.g. 20s, 10m, 7d", s)
+	}
+	return days + v, nil
+}
+
+// FormatDuration writes d as ParseDuration reads it.
+func FormatDuration(d time.Duration) string {
+	if d == 0 {
+		return "0"
+	}
+	if d%(24*time.Hour) == 0 {
+		return fmt.Sprintf("%dd", d/(24*time.Hour))
+	}
+	return d.String()
+}
+
+// UsesSlack reports whether alerts go to Slack (bot token or webhook).
+func (c *Config) UsesSlack() bool { return c.Slack.Token != "" || c.Slack.WebhookURL != "" }
+
+// Masked returns a copy with secrets replaced, safe to print or log.
+func (c *Config) Masked() Config {
+	m := *c
+	m.Slack.Token = maskToken(c.Slack.Token)
+	m.Slack.WebhookURL = maskURL(c.Slack.WebhookURL)
+	m.Sources = append([]Source(nil), c.Sources...)
+	for i := range m.Sources {
+		m.Sources[i].URL = stripUserinfo(m.Sources[i].URL)
+	}
+	return m
+}
+
+func maskToken(t string) string {
+	if t == "" {
+		return ""
+	}
+	if i := strings.IndexByte(t, '-'); i > 0 && i <= 5 {
+		return t[:i+1] + "********"
+	}
+	return "********"
+}
+
+func maskURL(s string) string {
+	if s == "" {
+		return ""
+	}
+	u, err := url.Parse(s)
+	if err != nil || u.Host == "" {
+		return "********"
+	}
+	return u.Scheme + "://" + u.Host + "/********"
+}
+
+func stripUserinfo(s string) string {
+	u, err := url.Parse(s)
+	if err != nil || u.User == nil {
+		return s
+	}
+	u.User = url.User("********")
+	return u.String()
+}
+
+// Write prints the config as YAML.
+func (c Config) Write(w io.Writer) error {
+	enc := yaml.NewEncoder(w)
+	enc.SetIndent(2)
+	if err := enc.Encode(c); err != nil {
+		return fmt.Errorf("write config: %w", err)
+	}
+	return enc.Close()
+}

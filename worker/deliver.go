@@ -1,0 +1,250 @@
+package worker
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/wallwatch/worker/alerts"
+	"github.com/wallwatch/worker/store"
+)
+
+// DeliveryReport is what one delivery step did.
+type DeliveryReport struct {
+	Posted   int // top-level alerts posted
+	Replies  int // thread replies posted
+	Found    int // found already in Slack after an unanswered attempt: not posted again
+	Skipped  int // replies a notifier without threads cannot post
+	Retrying int // left for a later retry
+	Pending  int // still in the outbox after this step
+}
+
+// ErrNotifier marks a notifier failure that needs a person (a revoked
+// token, a missing channel): alerts stay queued until it is fixed.
+var ErrNotifier = errors.New("alerts cannot be delivered")
+
+const (
+	leaseFor     = 2 * time.Minute
+	claimBatch   = 20
+	inRunRetries = 3
+	maxInRunWait = 15 * time.Second
+)
+
+// Deliver posts what the outbox holds, one message at a time, until nothing
+// is due or budget is spent. Transient failures are retried within the step
+// while their wait fits in the budget, and later otherwise; nothing is ever
+// dropped. A message whose earlier attempt went unanswered is first looked
+// up in Slack, so a message Slack stored is never posted twice.
+func (w *Worker) Deliver(ctx context.Context, budget time.Duration) (DeliveryReport, error) {
+	w.deliver.Lock()
+	defer w.deliver.Unlock()
+	var rep DeliveryReport
+	deadline := time.Now().Add(budget)
+	defer func() {
+		// Leases end with the step, so another process can take over at once.
+		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		if err := w.cfg.Store.Release(rctx, w.owner); err != nil {
+			w.log.Error("release delivery leases", "error", err)
+		}
+	}()
+	var fatal error
+	for fatal == nil && ctx.Err() == nil {
+		ds, err := w.cfg.Store.Claim(ctx, w.owner, w.cfg.Now(), leaseFor, claimBatch, Alive)
+		if err != nil {
+			return rep, fmt.Errorf("claim deliveries: %w", err)
+		}
+		if len(ds) == 0 {
+			break
+		}
+		for _, d := range ds {
+			if ctx.Err() != nil {
+				break
+			}
+			if fatal != nil {
+				w.retryLater(ctx, d, fatal.Error(), time.Now().Add(time.Hour))
+				continue
+			}
+			fatal = w.deliverOne(ctx, d, deadline, &rep)
+		}
+	}
+	if n, err := w.cfg.Store.PendingCount(context.WithoutCancel(ctx)); err == nil {
+		rep.Pending = n
+		w.m.OutboxPending.Set(float64(n))
+	}
+	if fatal != nil {
+		return rep, fatal
+	}
+	return rep, ctx.Err()
+}
+
+func (w *Worker) deliverOne(ctx context.Context, d store.Delivery, deadline time.Time, rep *DeliveryReport) error {
+	n := w.cfg.Notifier
+	log := w.log.With("delivery", d.ID, "kind", d.Kind, "notifier", n.Name())
+	if d.Kind == store.KindReply && !n.Threads() {
+		if err := w.cfg.Store.MarkSkipped(ctx, d.ID, w.owner, "notifier has no threads"); err != nil {
+			log.Error("mark skipped", "error", err)
+		}
+		rep.Skipped++
+		return nil
+	}
+	msg := toMessage(d)
+	attempts := d.Attempts
+	first := d.FirstAttempt
+	for try := 0; ; try++ {
+		if attempts > 0 && n.CanFind() {
+			since := first.Add(-2 * time.Minute)
+			r, ok, err := n.Find(ctx, msg, since)
+			if err != nil {
+				after, permanent := alerts.Classify(err)
+				log.Warn("look-up before retry failed", "error", err)
+				if permanent {
+					w.retryLater(ctx, d, err.Error(), time.Now().Add(time.Hour))
+					return fmt.Errorf("%w: %v", ErrNotifier, err)
+				}
+				w.retryLater(ctx, d, err.Error(), time.Now().Add(maxDur(after, backoff(attempts))))
+				rep.Retrying++
+				return nil
+			}
+			if ok {
+				if err := w.cfg.Store.MarkSent(ctx, d.ID, w.owner, r.Channel, r.TS, time.Now()); err != nil {
+					log.Error("mark sent", "error", err)
+					return nil
+				}
+				log.Info("already in Slack; not posted again", "ts", r.TS)
+				rep.Found++
+				return nil
+			}
+		}
+		if err := w.cfg.Store.MarkAttempt(ctx, d.ID, w.owner, time.Now()); err != nil {
+			log.Error("mark attempt", "error", err)
+			return nil
+		}
+		if attempts == 0 {
+			first = time.Now()
+		}
+		attempts++
+		r, err := n.Post(ctx, msg)
+		if err == nil {
+			if err := w.cfg.Store.MarkSent(ctx, d.ID, w.owner, r.Channel, r.TS, time.Now()); err != nil {
+				log.Error("mark sent", "error", err)
+				return nil
+			}
+			if d.Kind == store.KindReply {
+				rep.Replies++
+			} else {
+				rep.Posted++
+			}
+			w.m.AlertsSent.WithLabelValues(d.Kind).Inc()
+			return nil
+		}
+		after, permanent := alerts.Classify(err)
+		if permanent {
+			log.Error("alert not accepted; kept for retry once fixed", "error", err)
+			w.retryLater(ctx, d, err.Error(), time.Now().Add(time.Hour))
+			return fmt.Errorf("%w: %v", ErrNotifier, err)
+		}
+		wait := maxDur(after, backoff(attempts))
+		if try+1 < inRunRetries && wait <= maxInRunWait && time.Now().Add(wait).Before(deadline) {
+			log.Info("post failed; retrying", "error", err, "in", wait.Round(time.Millisecond))
+			if !sleep(ctx, wait) {
+				w.retryLater(ctx, d, err.Error(), time.Now())
+				return nil
+			}
+			continue
+		}
+		log.Warn("post failed; will retry later", "error", err, "attempts", attempts)
+		w.retryLater(ctx, d, err.Error(), time.Now().Add(wait))
+		rep.Retrying++
+		return nil
+	}
+}
+
+func (w *Worker) retryLater(ctx context.Context, d store.Delivery, reason string, next time.Time) {
+	if err := w.cfg.Store.MarkRetry(context.WithoutCancel(ctx), d.ID, w.owner, reason, next); err != nil {
+		w.log.Error("mark retry", "delivery", d.ID, "error", err)
+	}
+}
+
+// toMessage turns a claimed delivery into what the notifier posts.
+func toMessage(d store.Delivery) alerts.Message {
+	m := alerts.Message{
+		Key: "outbox-" + strconv.FormatInt(d.ID, 10),
+		Article: alerts.Article{
+			Title: d.Article.Title, URL: d.Article.URL, Source: d.Article.Source,
+			SiteName: d.Article.SiteName, Lang: d.Article.Lang, Published: d.Article.Published,
+		},
+		ThreadTS: d.ThreadTS,
+		Channel:  d.Channel,
+	}
+	if d.Kind == store.KindAlert {
+		for _, dev := range d.Developments {
+			m.Developments = append(m.Developments, alerts.Development{
+				Pair: dev.Pair, A: dev.A, B: dev.B, Kind: dev.Kind, Stage: dev.Stage,
+				Date: dev.Date, Evidence: dev.Evidence,
+			})
+		}
+		if p := d.Previous; p != nil {
+			m.Previous = &alerts.Posted{Channel: p.Channel, TS: p.TS, Stage: p.Stage, Date: p.Date}
+		}
+	}
+	return m
+}
+
+// backoff is the wait before retry n of one message: 1s, 2s, 4s … 10 min,
+// with jitter.
+func backoff(n int) time.Duration {
+	if n < 1 {
+		n = 1
+	}
+	d := time.Second << min(n-1, 10)
+	d = min(d, 10*time.Minute)
+	return time.Duration(float64(d) * (0.8 + 0.4*rand.Float64()))
+}
+
+func maxDur(a, b time.Duration) time.Duration {
+	if a > b {
+		return a
+	}
+	return b
+}
+
+func sleep(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
+
+// Alive reports whether the process that holds a lease is still running.
+// Owners are "host:pid:start"; an owner on another host is assumed alive
+// (its lease then ends by time).
+func Alive(owner string) bool {
+	parts := strings.Split(owner, ":")
+	if len(parts) != 3 {
+		return true
+	}
+	host, _ := os.Hostname()
+	if parts[0] != host {
+		return true
+	}
+	if owner == Owner() {
+		return true
+	}
+	pid, err := strconv.Atoi(parts[1])
+	if err != nil || pid <= 0 {
+		return true
+	}
+	err = syscall.Kill(pid, 0)
+	return err == nil || errors.Is(err, syscall.EPERM)
+}

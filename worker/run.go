@@ -1,0 +1,422 @@
+package worker
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/wallwatch/worker/sources"
+	"github.com/wallwatch/worker/sources/article"
+	"github.com/wallwatch/worker/sources/canon"
+	"github.com/wallwatch/worker/sources/fetch"
+	"github.com/wallwatch/worker/store"
+)
+
+// RunOptions tune one pass.
+type RunOptions struct {
+	// Sources limits the pass to these source names; empty = all.
+	Sources []string
+	// Since makes listing sources walk back to this time (a backfill).
+	Since time.Time
+	// NoAlerts records events for the timeline without alerting them.
+	NoAlerts bool
+	// NoDelivery skips the delivery step (serve delivers on its own loop).
+	NoDelivery bool
+	// IgnoreDeferral fetches sources even when an earlier failure deferred them.
+	IgnoreDeferral bool
+	// DeliveryBudget bounds how long in-run delivery retries may wait.
+	DeliveryBudget time.Duration
+	// Progress, when set, is told of listing pages read during backfills.
+	Progress func(source string, page, items int)
+}
+
+// SourceReport is what a pass did with one source.
+type SourceReport struct {
+	Name          string
+	Items         int // items listed
+	New           int // items not seen before
+	Articles      int // articles recorded
+	Events        int // events detected in them
+	Headline      int // headline events among them
+	NotModified   bool
+	DeferredUntil time.Time // skipped: deferred by an earlier failure
+	Skipped       string    // skipped for another reason (already running)
+	ArticleErrors []error   // pages that could not be fetched or parsed
+	Err           error     // the source itself failed
+}
+
+// Report is what one pass did.
+type Report struct {
+	Sources  []SourceReport
+	Delivery DeliveryReport
+	Duration time.Duration
+}
+
+// Failed returns the sources that failed, for the run's summary.
+func (r Report) Failed() []SourceReport {
+	var out []SourceReport
+	for _, s := range r.Sources {
+		if s.Err != nil {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// RunOnce does one pass over the sources, then delivers pending alerts.
+// A failing source or page never stops the others; their errors are in the
+// report. The returned error is for failures of the pass itself (the
+// database, a cancelled context, a Slack configuration that needs a person).
+func (w *Worker) RunOnce(ctx context.Context, opts RunOptions) (Report, error) {
+	start := time.Now()
+	srcs, err := w.pick(opts.Sources)
+	if err != nil {
+		return Report{}, err
+	}
+	rep := Report{Sources: make([]SourceReport, len(srcs))}
+	seen := &runSeen{urls: map[string]bool{}}
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(w.cfg.SourceConcurrency)
+	for i, s := range srcs {
+		g.Go(func() error {
+			rep.Sources[i] = w.runSource(gctx, s, opts, seen)
+			return nil
+		})
+	}
+	_ = g.Wait()
+	if err := ctx.Err(); err != nil {
+		rep.Duration = time.Since(start)
+		return rep, err
+	}
+	if !opts.NoDelivery {
+		budget := opts.DeliveryBudget
+		if budget <= 0 {
+			budget = 30 * time.Second
+		}
+		rep.Delivery, err = w.Deliver(ctx, budget)
+	}
+	rep.Duration = time.Since(start)
+	w.m.RunDuration.Observe(rep.Duration.Seconds())
+	return rep, err
+}
+
+func (w *Worker) pick(names []string) ([]Source, error) {
+	if len(names) == 0 {
+		return w.cfg.Sources, nil
+	}
+	var out []Source
+	for _, n := range names {
+		found := false
+		for _, s := range w.cfg.Sources {
+			if s.Name() == n {
+				out = append(out, s)
+				found = true
+			}
+		}
+		if !found {
+			return nil, fmt.Errorf("%w: no source named %q", ErrUsage, n)
+		}
+	}
+	return out, nil
+}
+
+// ErrUsage marks a request that names something that does not exist.
+var ErrUsage = errors.New("bad usage")
+
+// runSeen makes one pass fetch each article once, however many sources list it.
+type runSeen struct {
+	mu   sync.Mutex
+	urls map[string]bool
+}
+
+func (r *runSeen) claim(u string) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.urls[u] {
+		return false
+	}
+	r.urls[u] = true
+	return true
+}
+
+// runSource runs one source; only one pass of a source runs at a time in a
+// process (a cron tick while the previous one still runs is skipped).
+func (w *Worker) runSource(ctx context.Context, s Source, opts RunOptions, seen *runSeen) SourceReport {
+	name := s.Name()
+	rep := SourceReport{Name: name}
+	log := w.log.With("source", name)
+	if !w.begin(name) {
+		rep.Skipped = "a pass of this source is still running"
+		w.m.SourceSkips.WithLabelValues(name).Inc()
+		log.Info("skipped: previous pass still running")
+		return rep
+	}
+	defer w.end(name)
+
+	now := w.cfg.Now()
+	st, err := w.cfg.Store.SourceState(ctx, name)
+	if err != nil {
+		rep.Err = err
+		return rep
+	}
+	st.Name = name
+	if !opts.IgnoreDeferral && opts.Since.IsZero() && st.NextAttempt.After(now) {
+		rep.DeferredUntil = st.NextAttempt
+		w.m.SourceFetches.WithLabelValues(name, "deferred").Inc()
+		log.Info("deferred by an earlier failure", "until", st.NextAttempt.UTC().Format(time.RFC3339), "last_error", st.LastError)
+		return rep
+	}
+	st.LastAttempt = now
+
+	req := sources.ListRequest{Since: opts.Since, Known: st.Validators}
+	if opts.Progress != nil {
+		req.Progress = func(page, items int) { opts.Progress(name, page, items) }
+	}
+	listing, err := s.List(ctx, req)
+	if err != nil {
+		if ctx.Err() != nil {
+			rep.Err = ctx.Err()
+			return rep
+		}
+		rep.Err = err
+		w.failSource(ctx, log, &st, err, now)
+		rep.Items = len(listing.Items)
+		if len(listing.Items) == 0 {
+			return rep
+		}
+		// A backfill that failed on a later page still handles what it read.
+	}
+	rep.Items = len(listing.Items)
+	rep.NotModified = listing.NotModified
+	if listing.NotModified {
+		w.m.SourceFetches.WithLabelValues(name, "not_modified").Inc()
+		w.succeedSource(ctx, log, &st, nil, now)
+		return rep
+	}
+
+	items := dedupeItems(listing.Items)
+	urls := make([]string, len(items))
+	for i, it := range items {
+		urls[i] = it.URL
+	}
+	unseen, err := w.cfg.Store.Unseen(ctx, urls)
+	if err != nil {
+		rep.Err = err
+		return rep
+	}
+	isNew := make(map[string]bool, len(unseen))
+	for _, u := range unseen {
+		isNew[u] = true
+	}
+	rep.New = len(unseen)
+
+	var mu sync.Mutex
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(w.cfg.ArticleConcurrency)
+	for _, it := range items {
+		if !isNew[it.URL] || !seen.claim(it.URL) {
+			continue
+		}
+		g.Go(func() error {
+			res, err := w.processItem(gctx, s, it, opts, now)
+			mu.Lock()
+			defer mu.Unlock()
+			if err != nil {
+				rep.ArticleErrors = append(rep.ArticleErrors, err)
+				return nil
+			}
+			if !res.duplicate {
+				rep.Articles++
+				rep.Events += res.events
+				rep.Headline += res.headline
+			}
+			return nil
+		})
+	}
+	_ = g.Wait()
+	if ctx.Err() != nil {
+		rep.Err = ctx.Err()
+		return rep
+	}
+	for _, e := range rep.ArticleErrors {
+		log.Warn("article skipped", "error", e)
+	}
+	if rep.Err == nil {
+		w.m.SourceFetches.WithLabelValues(name, "ok").Inc()
+		// Validators are kept only when every item was handled, so a page
+		// that failed now is listed again (not answered 304) next time.
+		var v map[string]sources.Validators
+		if len(rep.ArticleErrors) == 0 {
+			v = listing.Validators
+		}
+		w.succeedSource(ctx, log, &st, v, now)
+	}
+	log.Info("source done", "items", rep.Items, "new", rep.New, "articles", rep.Articles,
+		"events", rep.Events, "headline", rep.Headline, "article_errors", len(rep.ArticleErrors))
+	return rep
+}
+
+func (w *Worker) begin(name string) bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.running[name] {
+		return false
+	}
+	w.running[name] = true
+	return true
+}
+
+func (w *Worker) end(name string) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	delete(w.running, name)
+}
+
+func (w *Worker) failSource(ctx context.Context, log *slog.Logger, st *store.SourceState, err error, now time.Time) {
+	st.ConsecutiveFailures++
+	st.LastError = err.Error()
+	next := now.Add(fetch.Backoff(st.ConsecutiveFailures, nil))
+	var ra *fetch.RetryAfterError
+	if errors.As(err, &ra) && ra.Until.After(now) {
+		next = ra.Until
+	}
+	st.NextAttempt = next
+	w.m.SourceFetches.WithLabelValues(st.Name, "error").Inc()
+	log.Warn("source failed", "error", err, "consecutive_failures", st.ConsecutiveFailures,
+		"next_attempt", next.UTC().Format(time.RFC3339))
+	if serr := w.cfg.Store.SaveSourceState(ctx, *st); serr != nil {
+		log.Error("save source state", "error", serr)
+	}
+}
+
+func (w *Worker) succeedSource(ctx context.Context, log *slog.Logger, st *store.SourceState, v map[string]sources.Validators, now time.Time) {
+	if st.ConsecutiveFailures > 0 {
+		log.Info("source recovered", "after_failures", st.ConsecutiveFailures)
+	}
+	st.ConsecutiveFailures = 0
+	st.LastError = ""
+	st.NextAttempt = time.Time{}
+	st.LastSuccess = now
+	if v != nil {
+		if st.Validators == nil {
+			st.Validators = map[string]sources.Validators{}
+		}
+		for k, val := range v {
+			st.Validators[k] = val
+		}
+	}
+	w.m.SourceLastSuccess.WithLabelValues(st.Name).Set(float64(now.Unix()))
+	if err := w.cfg.Store.SaveSourceState(ctx, *st); err != nil {
+		log.Error("save source state", "error", err)
+	}
+}
+
+// dedupeItems drops repeated URLs and orders items oldest first, so the
+// earliest report of a development is recorded first.
+func dedupeItems(items []sources.Item) []sources.Item {
+	seen := make(map[string]bool, len(items))
+	out := make([]sources.Item, 0, len(items))
+	for _, it := range items {
+		if seen[it.URL] {
+			continue
+		}
+		seen[it.URL] = true
+		out = append(out, it)
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		a, b := out[i].Published, out[j].Published
+		if a.IsZero() || b.IsZero() {
+			return !a.IsZero() && b.IsZero()
+		}
+		return a.Before(b)
+	})
+	return out
+}
+
+type itemResult struct {
+	duplicate        bool
+	events, headline int
+}
+
+// pageAccept lists the media types an article page may be served as.
+var pageAccept = []string{"text/html", "application/xhtml+xml", "text/plain", "application/octet-stream"}
+
+// processItem fetches, parses, detects and records one article.
+func (w *Worker) processItem(ctx context.Context, s Source, it sources.Item, opts RunOptions, now time.Time) (itemResult, error) {
+	a, err := fetchArticle(ctx, w.cfg.Fetch, w.cfg.Location, s.URL, it)
+	if err != nil {
+		return itemResult{}, err
+	}
+	evs := w.cfg.Detector.Detect(a, now)
+	w.m.EventsDetected.Add(float64(len(evs)))
+	res, err := w.cfg.Store.Record(ctx, store.RecordInput{
+		Source:  s.Name(),
+		Article: a,
+		Events:  evs,
+		Alert:   !opts.NoAlerts && w.fresh(a.Published, now),
+		Now:     now,
+	})
+	if err != nil {
+		return itemResult{}, fmt.Errorf("record %s: %w", it.URL, err)
+	}
+	out := itemResult{duplicate: res.Duplicate}
+	for _, e := range evs {
+		out.events++
+		if e.Headline {
+			out.headline++
+		}
+	}
+	return out, nil
+}
+
+// fetchArticle fetches and parses an item's page.
+func fetchArticle(ctx context.Context, client *fetch.Client, loc *time.Location, sourceURL string, it sources.Item) (sources.Article, error) {
+	host := ""
+	if u, err := url.Parse(sourceURL); err == nil {
+		host = u.Hostname()
+	}
+	resp, err := client.Get(ctx, fetch.Request{
+		URL:         it.URL,
+		Accept:      pageAccept,
+		TrustedHost: host,
+		CheckRobots: true,
+	})
+	if err != nil {
+		return sources.Article{}, err
+	}
+	a, err := article.Parse(resp.Body, resp.ContentType, resp.URL, article.Options{Location: loc})
+	if err != nil {
+		return sources.Article{}, fmt.Errorf("parse %s: %w", it.URL, err)
+	}
+	a.URL = it.URL
+	if a.Canonical != "" {
+		if c, err := canon.URL(canon.StripVariant(a.Canonical), nil); err == nil {
+			a.Canonical = c
+		} else {
+			a.Canonical = ""
+		}
+	}
+	if a.Published.IsZero() {
+		a.Published = it.Published
+	}
+	if strings.TrimSpace(a.Title) == "" {
+		a.Title = it.Title
+	}
+	return a, nil
+}
+
+// fresh reports whether an article is recent enough to alert.
+func (w *Worker) fresh(published, now time.Time) bool {
+	if w.cfg.MaxAge <= 0 || published.IsZero() {
+		return true
+	}
+	return now.Sub(published) <= w.cfg.MaxAge
+}

@@ -1,0 +1,114 @@
+// Package worker runs the pipeline: it asks each source for its items, fetches
+// and parses the articles it has not seen, detects interconnection events,
+// records everything in the store in one transaction per article, and then
+// delivers what the store's outbox holds through one notifier. It is the only
+// package that calls several others; serve adds cron scheduling, health and
+// metrics around the same pass.
+package worker
+
+import (
+	"fmt"
+	"log/slog"
+	"net/url"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/wallwatch/worker/alerts"
+	"github.com/wallwatch/worker/sources"
+	"github.com/wallwatch/worker/sources/detect"
+	"github.com/wallwatch/worker/sources/fetch"
+	"github.com/wallwatch/worker/store"
+)
+
+// Source is a configured source with its schedule.
+type Source struct {
+	sources.Source
+	URL      string // the source's own URL; its host is trusted by the address guard
+	Schedule string // cron spec; "" = the default schedule
+}
+
+// Config holds everything a Worker needs, built once in cmd/worker.
+type Config struct {
+	Store    *store.Store
+	Fetch    *fetch.Client
+	Detector *detect.Detector
+	Notifier alerts.Notifier
+	Sources  []Source
+	Location *time.Location // timezone for dates without an offset
+	MaxAge   time.Duration  // articles published longer ago are not alerted; 0 = no limit
+	Logger   *slog.Logger
+	Metrics  *Metrics // nil: a private set nobody reads
+	// ArticleConcurrency bounds the article pages processed at once per
+	// source (per-host limits apply in the fetch client as well).
+	ArticleConcurrency int
+	// SourceConcurrency bounds the sources processed at once.
+	SourceConcurrency int
+	// Now is the clock; nil = time.Now.
+	Now func() time.Time
+}
+
+// Worker runs passes over the sources. Its methods are safe for concurrent
+// use: serve runs per-source jobs from cron while a delivery loop runs.
+type Worker struct {
+	cfg   Config
+	log   *slog.Logger
+	m     *Metrics
+	owner string
+
+	mu      sync.Mutex
+	running map[string]bool // sources with a pass in progress
+	deliver sync.Mutex      // one sender at a time in this process
+}
+
+// New returns a Worker.
+func New(cfg Config) (*Worker, error) {
+	if cfg.Store == nil || cfg.Fetch == nil || cfg.Detector == nil || cfg.Notifier == nil {
+		return nil, fmt.Errorf("worker: store, fetch client, detector and notifier are required")
+	}
+	if cfg.Location == nil {
+		cfg.Location = time.UTC
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Metrics == nil {
+		cfg.Metrics = NewMetrics()
+	}
+	if cfg.ArticleConcurrency <= 0 {
+		cfg.ArticleConcurrency = 8
+	}
+	if cfg.SourceConcurrency <= 0 {
+		cfg.SourceConcurrency = 8
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	for _, s := range cfg.Sources {
+		if _, err := url.Parse(s.URL); err != nil {
+			return nil, fmt.Errorf("worker: source %s: %w", s.Name(), err)
+		}
+	}
+	return &Worker{cfg: cfg, log: cfg.Logger, m: cfg.Metrics, owner: Owner(), running: map[string]bool{}}, nil
+}
+
+// Metrics returns the worker's metrics.
+func (w *Worker) Metrics() *Metrics { return w.m }
+
+// Sources returns the configured sources.
+func (w *Worker) Sources() []Source { return w.cfg.Sources }
+
+var (
+	ownerOnce sync.Once
+	owner     string
+)
+
+// Owner identifies this process to the store's delivery leases:
+// "host:pid:start".
+func Owner() string {
+	ownerOnce.Do(func() {
+		host, _ := os.Hostname()
+		owner = fmt.Sprintf("%s:%d:%d", host, os.Getpid(), time.Now().UnixNano())
+	})
+	return owner
+}
