@@ -1,0 +1,100 @@
+// Package alerts delivers interconnection alerts to Slack: a top-level
+// message per new development and thread replies for further coverage,
+// through a bot token (chat.postMessage), an incoming webhook, or a writer
+// for dry runs.
+//
+// Messages are built by the caller; this package never reads the database.
+// Every failure comes back classified (see Classify) so the caller's durable
+// outbox can retry what is transient and flag what needs a person, and no
+// error or log line carries the token or the webhook URL.
+package alerts
+
+import (
+	"context"
+	"time"
+
+	"github.com/wallwatch/worker/sources"
+)
+
+// Development is one interconnection development to announce.
+type Development struct {
+	Pair     sources.Pair
+	A, B     []string // canonical entity names of side A and side B
+	Kind     sources.Kind
+	Stage    sources.Stage
+	Date     sources.Date // the development's own date
+	Evidence string       // the sentence it was read from
+}
+
+// Article is the article a message links.
+type Article struct {
+	Title     string
+	URL       string
+	Source    string // configured source name
+	SiteName  string // outlet name from the page; preferred over Source
+	Lang      string // ISO 639-1
+	Published time.Time
+}
+
+// Posted is an earlier message of the same development, at an earlier stage.
+type Posted struct {
+	Channel, TS string
+	Stage       sources.Stage
+	Date        sources.Date
+}
+
+// Message is one alert or thread reply.
+type Message struct {
+	// Key is the idempotency key (e.g. "outbox-42"), carried in the Slack
+	// message metadata so Find can tell whether a post went through.
+	Key string
+	// Developments are what is new, primary first; empty for a thread reply.
+	Developments []Development
+	// Article is the first article seen (alert) or the further coverage (reply).
+	Article Article
+	// ThreadTS is, for a reply, the parent's ts.
+	ThreadTS string
+	// Channel is, for a reply, the parent's channel; "" means the configured
+	// channel.
+	Channel string
+	// Previous is, for an alert, the earlier stage of this development, whose
+	// thread the alert links.
+	Previous *Posted
+}
+
+// IsReply reports whether the message is further coverage rather than an
+// alert.
+func (m Message) IsReply() bool { return len(m.Developments) == 0 }
+
+// Receipt says where a message went.
+type Receipt struct {
+	Channel, TS string
+}
+
+// Notifier posts messages. Bot, Webhook and Writer implement it.
+type Notifier interface {
+	// Post sends m. Its errors are *Error values; see Classify.
+	Post(ctx context.Context, m Message) (Receipt, error)
+	// Find looks for a message already posted with m.Key, after an attempt
+	// whose outcome is unknown (Slack may have stored a message whose answer
+	// never came back). ok is false when none is found. since bounds the
+	// search: the first attempt's time minus a margin.
+	Find(ctx context.Context, m Message, since time.Time) (r Receipt, ok bool, err error)
+	// Threads reports whether the notifier can post thread replies.
+	Threads() bool
+	// CanFind reports whether Find can look back.
+	CanFind() bool
+	// Name names the notifier for logs ("slack", "webhook", "stdout"); it
+	// never holds a token or URL.
+	Name() string
+}
+
+// MetadataEventType is the event_type of the metadata on every message.
+const MetadataEventType = "wallwatch_alert"
+
+// Interface checks.
+var (
+	_ Notifier = (*Bot)(nil)
+	_ Notifier = (*Webhook)(nil)
+	_ Notifier = (*Writer)(nil)
+)

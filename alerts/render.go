@@ -1,0 +1,434 @@
+package alerts
+
+import (
+	"fmt"
+	"net/url"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/slack-go/slack"
+
+	"github.com/wallwatch/worker/sources"
+)
+
+// Slack's limits, counted in UTF-16 code units (never fewer than the
+// characters Slack counts).
+const (
+	maxHeaderText  = 150
+	maxSectionText = 3000
+	maxFallback    = 4000
+)
+
+// Budgets for the parts of a message, in UTF-16 code units of escaped
+// text, chosen so that no section or fallback text can pass its limit.
+const (
+	budgetLabel     = 800  // link label (headline)
+	budgetURL       = 1200 // a longer URL is not linked
+	budgetOutlet    = 200
+	budgetSide      = 1200 // entity list of one side
+	budgetEvidence  = 2000
+	budgetGist      = 600
+	budgetAlsoLine  = 600
+	maxAlsoSections = 3
+)
+
+// Render builds a message's fallback text and Block Kit blocks; all three
+// notifiers send what it returns. Text from the web is escaped for mrkdwn so
+// that it cannot mention or link anyone, and every block stays within
+// Slack's limits. The text is never empty.
+func Render(m Message) (text string, blocks []slack.Block) {
+	if m.IsReply() {
+		return renderReply(m)
+	}
+	return renderAlert(m)
+}
+
+func renderReply(m Message) (string, []slack.Block) {
+	a := m.Article
+	s := "Also reported by " + truncEsc(escape(outlet(a)), budgetOutlet) + ": " + link(a.URL, a.Title)
+	if d := sources.DateOf(a.Published).String(); d != "" {
+		s += " (" + d + ")"
+	}
+	return s, []slack.Block{section(s)}
+}
+
+func renderAlert(m Message) (string, []slack.Block) {
+	d := m.Developments[0]
+	a := m.Article
+	hdr := headerText(d)
+
+	blocks := []slack.Block{
+		slack.NewHeaderBlock(slack.NewTextBlockObject(slack.PlainTextType, hdr, false, false)),
+		section(developmentText(d)),
+	}
+
+	art := "*" + link(a.URL, a.Title) + "*\n" + truncEsc(escape(outlet(a)), budgetOutlet)
+	pub := sources.DateOf(a.Published).String()
+	if pub != "" {
+		art += " · " + pub
+	}
+	if isChinese(a) {
+		art += "\n" + truncEsc(escape("Gist: "+gist(d)), budgetGist)
+	}
+	blocks = append(blocks, section(art))
+
+	if ev := clean(d.Evidence); ev != "" {
+		blocks = append(blocks, section("> "+truncEsc(escape(ev), budgetEvidence)))
+	}
+	if p := m.Previous; p != nil {
+		s := "Earlier stage:"
+		if st := clean(string(p.Stage)); st != "" {
+			s += " " + escape(st)
+		}
+		if ds := p.Date.String(); ds != "" {
+			s += " " + ds
+		}
+		if pl := permalink(p.Channel, p.TS); pl != "" {
+			s += " — <" + pl + "|thread>"
+		}
+		blocks = append(blocks, slack.NewContextBlock("", slack.NewTextBlockObject(slack.MarkdownType, s, false, true)))
+	}
+	blocks = append(blocks, alsoSections(m.Developments[1:])...)
+
+	text := escape(hdr) + " — " + link(a.URL, a.Title) + " (" + truncEsc(escape(outlet(a)), budgetOutlet)
+	if pub != "" {
+		text += ", " + pub
+	}
+	text += ")"
+	if n := len(m.Developments) - 1; n > 0 {
+		text += fmt.Sprintf(" +%d more", n)
+	}
+	return text, blocks
+}
+
+func section(s string) *slack.SectionBlock {
+	return slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, s, false, true), nil, nil)
+}
+
+// headerText is the plain-text header of an alert: "Taobao × WeChat Pay:
+// payment launched", the entity lists cut with "…" to keep within Slack's
+// 150 characters.
+func headerText(d Development) string {
+	suffix := ": " + kindLabel(d.Kind)
+	if st := clean(string(d.Stage)); st != "" {
+		suffix += " " + st
+	}
+	suffix = truncPlain(suffix, 60)
+	pair := pairOf(d)
+	sides := names(d.A, sideName(pair.A)) + " × " + names(d.B, sideName(pair.B))
+	return truncPlain(sides, maxHeaderText-len16(suffix)) + suffix
+}
+
+func developmentText(d Development) string {
+	pair := pairOf(d)
+	var b strings.Builder
+	fmt.Fprintf(&b, "*%s:* %s\n", escape(sideName(pair.A)), truncEsc(escape(names(d.A, "?")), budgetSide))
+	fmt.Fprintf(&b, "*%s:* %s\n", escape(sideName(pair.B)), truncEsc(escape(names(d.B, "?")), budgetSide))
+	fmt.Fprintf(&b, "*Kind:* %s", escape(kindLabel(d.Kind)))
+	if st := clean(string(d.Stage)); st != "" {
+		fmt.Fprintf(&b, " · *Stage:* %s", truncEsc(escape(st), 40))
+	}
+	if ds := d.Date.String(); ds != "" {
+		fmt.Fprintf(&b, " · *Date:* %s", ds)
+	}
+	return b.String()
+}
+
+// alsoSections lists the further developments of a message, one line each,
+// in at most maxAlsoSections sections; those that do not fit are counted.
+func alsoSections(devs []Development) []slack.Block {
+	if len(devs) == 0 {
+		return nil
+	}
+	const title = "*Also in this article:*"
+	const reserve = 40 // room for "…and N more"
+	var blocks []slack.Block
+	cur := title
+	for i, d := range devs {
+		line := "\n• " + truncEsc(escape(headerText(d)), budgetAlsoLine)
+		if ds := d.Date.String(); ds != "" {
+			line += " (" + ds + ")"
+		}
+		if len16(cur)+len16(line) > maxSectionText-reserve {
+			if len(blocks) == maxAlsoSections-1 {
+				cur += fmt.Sprintf("\n…and %d more", len(devs)-i)
+				break
+			}
+			blocks = append(blocks, section(cur))
+			cur = title
+		}
+		cur += line
+	}
+	return append(blocks, section(cur))
+}
+
+// gist says a development in English words built from the canonical entity
+// names, for readers of a headline in another language: "WeChat Pay
+// (Tencent) payments on Taote (Alibaba) — testing".
+func gist(d Development) string {
+	pair := pairOf(d)
+	a := names(d.A, "?") + " (" + sideName(pair.A) + ")"
+	b := names(d.B, "?") + " (" + sideName(pair.B) + ")"
+	var s string
+	switch d.Kind {
+	case sources.KindPayment:
+		payA, payB := payTools(d.A), payTools(d.B)
+		switch {
+		case len(payB) > 0 && len(payA) == 0:
+			s = names(payB, "") + " (" + sideName(pair.B) + ") payments on " + a
+		case len(payA) > 0 && len(payB) == 0:
+			s = names(payA, "") + " (" + sideName(pair.A) + ") payments on " + b
+		default:
+			s = "payments between " + a + " and " + b
+		}
+	case sources.KindAdvertising:
+		s = "ads and traffic between " + a + " and " + b
+	case sources.KindLinks:
+		s = "links between " + a + " and " + b
+	case sources.KindMiniProgram:
+		s = "mini programs between " + a + " and " + b
+	case sources.KindWorkplace:
+		s = "workplace tools between " + a + " and " + b
+	case sources.KindLogistics:
+		s = "delivery and tracking data between " + a + " and " + b
+	case sources.KindData:
+		s = "data sharing between " + a + " and " + b
+	default:
+		s = "interconnection between " + a + " and " + b
+	}
+	if st := clean(string(d.Stage)); st != "" {
+		s += " — " + st
+	}
+	if ds := d.Date.String(); ds != "" {
+		s += " (" + ds + ")"
+	}
+	return s
+}
+
+// payTools picks the payment tools among entity names (WeChat Pay, Alipay).
+func payTools(names []string) []string {
+	var out []string
+	for _, n := range names {
+		if strings.Contains(strings.ToLower(n), "pay") {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+func pairOf(d Development) sources.Pair {
+	if d.Pair.A == "" && d.Pair.B == "" {
+		return sources.DefaultPair
+	}
+	return d.Pair
+}
+
+// sideName turns a side key into a display name: "alibaba" → "Alibaba".
+func sideName(key string) string {
+	key = clean(key)
+	if key == "" {
+		return "?"
+	}
+	r, n := utf8.DecodeRuneInString(key)
+	return string(unicode.ToUpper(r)) + key[n:]
+}
+
+func kindLabel(k sources.Kind) string {
+	switch k {
+	case sources.KindMiniProgram:
+		return "mini program"
+	case sources.KindOther, "":
+		return "interconnection"
+	}
+	return truncPlain(strings.ReplaceAll(clean(string(k)), "_", " "), 40)
+}
+
+// names joins entity names, or gives fallback when there are none.
+func names(list []string, fallback string) string {
+	var parts []string
+	for _, n := range list {
+		if n = clean(n); n != "" {
+			parts = append(parts, n)
+		}
+	}
+	if len(parts) == 0 {
+		return fallback
+	}
+	return strings.Join(parts, ", ")
+}
+
+func outlet(a Article) string {
+	for _, s := range []string{a.SiteName, a.Source} {
+		if s = clean(s); s != "" {
+			return s
+		}
+	}
+	if u, err := url.Parse(strings.TrimSpace(a.URL)); err == nil && u.Hostname() != "" {
+		return u.Hostname()
+	}
+	return "unknown outlet"
+}
+
+func isChinese(a Article) bool {
+	if strings.HasPrefix(strings.ToLower(a.Lang), "zh") {
+		return true
+	}
+	for _, r := range a.Title {
+		if unicode.Is(unicode.Han, r) {
+			return true
+		}
+	}
+	return false
+}
+
+// link renders a headline as a mrkdwn link, or as escaped text when the URL
+// is not a usable http(s) URL.
+func link(rawURL, title string) string {
+	label := clean(title)
+	if label == "" {
+		label = "untitled article"
+	}
+	label = strings.ReplaceAll(truncEsc(escape(label), budgetLabel), "|", "｜")
+	u, ok := safeURL(rawURL)
+	if !ok || len16(u) > budgetURL {
+		return label
+	}
+	return "<" + u + "|" + label + ">"
+}
+
+// safeURL prepares a URL for a mrkdwn link: only absolute http(s) URLs are
+// accepted, their scheme lower-cased; spaces, controls and the characters that end or split a link
+// (`<`, `>`, `|`) are percent-encoded and `&` is escaped as `&amp;`.
+func safeURL(raw string) (string, bool) {
+	raw = strings.TrimSpace(raw)
+	lower := strings.ToLower(raw)
+	var scheme, rest string
+	switch {
+	case strings.HasPrefix(lower, "http://"):
+		scheme, rest = "http://", raw[len("http://"):]
+	case strings.HasPrefix(lower, "https://"):
+		scheme, rest = "https://", raw[len("https://"):]
+	default:
+		return "", false
+	}
+	if rest == "" || strings.ContainsAny(rest[:1], "/?#\\") || !utf8.ValidString(raw) {
+		return "", false
+	}
+	var b strings.Builder
+	b.WriteString(scheme)
+	for i := 0; i < len(rest); i++ {
+		c := rest[i]
+		switch {
+		case c <= ' ' || c == 0x7f || c == '<' || c == '>' || c == '|' || c == '"':
+			fmt.Fprintf(&b, "%%%02X", c)
+		case c == '&':
+			b.WriteString("&amp;")
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return b.String(), true
+}
+
+// permalink is the web link of a message, "" when ts is not a Slack ts.
+func permalink(channel, ts string) string {
+	channel = strings.TrimPrefix(clean(channel), "#")
+	sec, frac, ok := strings.Cut(ts, ".")
+	if channel == "" || !ok || !digits(sec) || !digits(frac) {
+		return ""
+	}
+	return "https://slack.com/archives/" + url.PathEscape(channel) + "/p" + sec + frac
+}
+
+func digits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+var mrkdwnEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
+
+// escape makes web text safe for mrkdwn: `&`, `<` and `>` become entities,
+// so nothing in it can mention anyone or open a link; controls and line
+// breaks become spaces.
+func escape(s string) string { return mrkdwnEscaper.Replace(clean(s)) }
+
+// clean makes one line of valid UTF-8: control characters, bidi overrides
+// and runs of white space become single spaces.
+func clean(s string) string {
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	var b strings.Builder
+	space := false
+	for _, r := range s {
+		if unicode.IsSpace(r) || unicode.IsControl(r) || isBidi(r) || r == '\u2028' || r == '\u2029' {
+			space = b.Len() > 0
+			continue
+		}
+		if space {
+			b.WriteByte(' ')
+			space = false
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+func isBidi(r rune) bool {
+	return (r >= '\u202A' && r <= '\u202E') || (r >= '\u2066' && r <= '\u2069') || r == '\u200E' || r == '\u200F'
+}
+
+// len16 counts UTF-16 code units.
+func len16(s string) int {
+	n := 0
+	for _, r := range s {
+		if r >= 0x10000 {
+			n += 2
+		} else {
+			n++
+		}
+	}
+	return n
+}
+
+// truncPlain cuts s to at most max UTF-16 units on a rune boundary, ending
+// with "…" when cut.
+func truncPlain(s string, max int) string {
+	if len16(s) <= max {
+		return s
+	}
+	if max < 1 {
+		return ""
+	}
+	n, cut := 0, 0
+	for i, r := range s {
+		w := 1
+		if r >= 0x10000 {
+			w = 2
+		}
+		if n+w > max-1 {
+			break
+		}
+		n += w
+		cut = i + utf8.RuneLen(r)
+	}
+	return strings.TrimRight(s[:cut], " ") + "…"
+}
+
+// truncEsc is truncPlain for escaped text: it never ends inside an entity.
+func truncEsc(s string, max int) string {
+	if len16(s) <= max {
+		return s
+	}
+	t := strings.TrimSuffix(truncPlain(s, max), "…")
+	if amp := strings.LastIndexByte(t, '&'); amp >= 0 && !strings.Contains(t[amp:], ";") {
+		t = t[:amp]
+	}
+	return strings.TrimRight(t, " ") + "…"
+}

@@ -1,0 +1,81 @@
+package alerts
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/slack-go/slack"
+)
+
+// Webhook posts through a Slack incoming webhook. It cannot post thread
+// replies or look back, and its URL is a secret: no error names it.
+type Webhook struct {
+	url     string
+	client  *http.Client
+	secrets []string
+}
+
+// NewWebhook returns a Webhook posting to rawURL with client (nil means one
+// with a 30 s timeout).
+func NewWebhook(rawURL string, client *http.Client) (*Webhook, error) {
+	rawURL = strings.TrimSpace(rawURL)
+	if rawURL == "" {
+		return nil, errors.New("slack webhook: url is empty")
+	}
+	u, err := url.Parse(rawURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, errors.New("slack webhook: url must be an absolute http or https URL")
+	}
+	secrets := []string{rawURL}
+	for _, s := range []string{u.EscapedPath(), u.Path, u.RawQuery} {
+		if len(s) > 1 {
+			secrets = append(secrets, s)
+		}
+	}
+	if i := strings.LastIndexByte(u.Path, '/'); i >= 0 && len(u.Path)-i > 8 {
+		secrets = append(secrets, u.Path[i+1:])
+	}
+	return &Webhook{url: rawURL, client: withObserver(client), secrets: secrets}, nil
+}
+
+// Name is "webhook".
+func (w *Webhook) Name() string { return "webhook" }
+
+// Threads is false: a webhook answers no ts to thread under.
+func (w *Webhook) Threads() bool { return false }
+
+// CanFind is false.
+func (w *Webhook) CanFind() bool { return false }
+
+// Post sends m. A thread reply is refused with a permanent error matching
+// ErrUnsupported. The receipt is empty: webhooks answer only "ok".
+func (w *Webhook) Post(ctx context.Context, m Message) (Receipt, error) {
+	if m.ThreadTS != "" {
+		return Receipt{}, &Error{Op: "webhook", Permanent: true, cause: ErrUnsupported,
+			msg: "slack webhook: thread replies are not supported"}
+	}
+	p := buildPayload(m, "")
+	no := false
+	msg := &slack.WebhookMessage{
+		Text:        p.Text,
+		Blocks:      &slack.Blocks{BlockSet: p.Blocks},
+		Parse:       "none",
+		UnfurlLinks: &no,
+		UnfurlMedia: &no,
+	}
+	octx, obs := observe(ctx)
+	if err := slack.PostWebhookCustomHTTPContext(octx, w.url, w.client, msg); err != nil {
+		return Receipt{}, newError("webhook", err, obs, w.secrets)
+	}
+	return Receipt{}, nil
+}
+
+// Find is not supported: it returns an error matching ErrUnsupported.
+func (w *Webhook) Find(context.Context, Message, time.Time) (Receipt, bool, error) {
+	return Receipt{}, false, &Error{Op: "webhook", Permanent: true, cause: ErrUnsupported,
+		msg: "slack webhook: cannot look back for posted messages"}
+}

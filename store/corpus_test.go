@@ -1,0 +1,237 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"maps"
+	"os"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/wallwatch/worker/internal/sharedtest"
+	"github.com/wallwatch/worker/sources"
+)
+
+// label is one entry of the shared corpus's labels.json.
+type label struct {
+	ID          string        `json:"id"`
+	URL         string        `json:"url"`
+	Published   *string       `json:"published"`
+	Title       string        `json:"title"`
+	Lang        string        `json:"lang"`
+	Development string        `json:"development"`
+	Headline    []labelledEvt `json:"headline"`
+	Background  []labelledEvt `json:"background"`
+}
+
+type labelledEvt struct {
+	Alibaba []string      `json:"alibaba"`
+	Tencent []string      `json:"tencent"`
+	Kind    sources.Kind  `json:"kind"`
+	Stage   sources.Stage `json:"stage"`
+	Date    sources.Date  `json:"date"`
+}
+
+func (e labelledEvt) event(headline bool) sources.Event {
+	return sources.Event{Pair: sources.DefaultPair, A: e.Alibaba, B: e.Tencent, Kind: e.Kind, Stage: e.Stage, Date: e.Date,
+		Headline: headline, Evidence: "labelled"}
+}
+
+func loadLabels(t *testing.T) []label {
+	b, err := os.ReadFile(sharedtest.Path(t, "corpus", "labels.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ls []label
+	if err := json.Unmarshal(b, &ls); err != nil {
+		t.Fatal(err)
+	}
+	return ls
+}
+
+func (l label) input() RecordInput {
+	a := sources.Article{URL: l.URL, Title: l.Title, Lang: l.Lang, Text: randomText(l.ID)}
+	if l.Published != nil {
+		d, err := time.ParseInLocation("2006-01-02", *l.Published, shanghai)
+		if err != nil {
+			panic(err)
+		}
+		a.Published = d.Add(9 * time.Hour)
+	}
+	var evs []sources.Event
+	for _, e := range l.Headline {
+		evs = append(evs, e.event(true))
+	}
+	for _, e := range l.Background {
+		evs = append(evs, e.event(false))
+	}
+	return RecordInput{Source: "corpus", Article: a, Events: evs, Alert: true, Now: time.Date(2024, 9, 5, 0, 0, 0, 0, time.UTC)}
+}
+
+// TestCorpusDevelopments records the labelled corpus (labelled events, in
+// several orders) and checks the clustering against the labels'
+// developments: one alert per development, the other articles as replies,
+// and the previous-stage links the corpus implies.
+func TestCorpusDevelopments(t *testing.T) {
+	labels := loadLabels(t)
+	byPublished := slices.Clone(labels)
+	sort.SliceStable(byPublished, func(i, j int) bool {
+		pi, pj := byPublished[i].Published, byPublished[j].Published
+		if pi == nil || pj == nil {
+			return pi != nil && pj == nil
+		}
+		return *pi < *pj
+	})
+	reversed := slices.Clone(byPublished)
+	slices.Reverse(reversed)
+	orders := map[string][]label{"labels": labels, "published": byPublished, "reversed": reversed}
+
+	for name, order := range orders {
+		t.Run(name, func(t *testing.T) {
+			s := openTest(t)
+			ctx := context.Background()
+			// dev -> "key/index" of the headline event that reports it
+			devKey := map[int64]string{}
+			keys := map[string]bool{}
+			positives := 0
+			for _, l := range order {
+				r := rec(t, s, l.input())
+				if r.Duplicate {
+					t.Fatalf("%s: duplicate", l.ID)
+				}
+				if len(l.Headline) > 0 {
+					positives++
+					keys[l.Development] = true
+				}
+				for i, d := range r.Developments {
+					k := fmt.Sprintf("%s/%d", l.Development, i)
+					if prev, ok := devKey[d]; ok && prev != k {
+						t.Errorf("%s: headline event %d joined development %d of %s", l.ID, i, d, prev)
+					}
+					devKey[d] = k
+				}
+			}
+			// Each labelled headline event of a development maps to one
+			// development: seed-000's second event and the first events of
+			// every other article of alimama-tencent-ads-2023 included.
+			seen := map[string]int64{}
+			for d, k := range devKey {
+				if other, ok := seen[k]; ok {
+					t.Errorf("%s split into developments %d and %d", k, other, d)
+				}
+				seen[k] = d
+			}
+			const wantDevs = 17 // headline events of the 13 developments
+			if len(devKey) != wantDevs {
+				t.Errorf("%d developments, want %d", len(devKey), wantDevs)
+			}
+
+			// Each development alerts once per distinct (kind, stage) of the
+			// headline events of its articles (an article may report a second
+			// development beside one already announced), and every article
+			// reporting one reaches Slack, as an alert or as a reply.
+			allowed := map[string]map[string]bool{}
+			for _, l := range labels {
+				for _, e := range l.Headline {
+					if allowed[l.Development] == nil {
+						allowed[l.Development] = map[string]bool{}
+					}
+					allowed[l.Development][string(e.Kind)+"/"+string(e.Stage)] = true
+				}
+			}
+			alertsOf := map[string]int{}
+			for _, a := range queryInts(t, s, `SELECT id FROM outbox WHERE kind = 'alert'`) {
+				var ks []string
+				for _, d := range queryInts(t, s, `SELECT id FROM developments WHERE alert_id = ? ORDER BY alert_pos`, a) {
+					k, _, _ := strings.Cut(devKey[d], "/")
+					ks = append(ks, k)
+				}
+				if len(slices.Compact(ks)) != 1 {
+					t.Errorf("alert %d announces developments of %v", a, ks)
+				}
+				alertsOf[ks[0]]++
+			}
+			for k := range keys {
+				if n := alertsOf[k]; n < 1 || n > len(allowed[k]) {
+					t.Errorf("%s: %d alerts, want 1 to %d", k, n, len(allowed[k]))
+				}
+			}
+			if n := len(queryInts(t, s, `SELECT DISTINCT article_id FROM outbox`)); n != positives {
+				t.Errorf("%d articles in the outbox, want all %d positives", n, positives)
+			}
+			if n := len(queryInts(t, s, `SELECT id FROM outbox WHERE kind = 'reply'`)); n != positives-len(keys) {
+				t.Errorf("%d replies, want %d", n, positives-len(keys))
+			}
+
+			if name != "published" {
+				return
+			}
+			// In publication order every new stage finds the one before it.
+			prevs := map[string]string{}
+			rows, err := s.db.QueryContext(ctx, `SELECT id, previous_id FROM developments WHERE previous_id IS NOT NULL`)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for rows.Next() {
+				var d, p int64
+				if err := rows.Scan(&d, &p); err != nil {
+					t.Fatal(err)
+				}
+				prevs[devKey[d]] = devKey[p]
+			}
+			rows.Close()
+			want := map[string]string{
+				"wechat-taobao-links-2022/0": "wechat-external-links-2021/0",
+				"taote-wechatpay-2024/0":     "taote-miniprogram-plan-2021/1",
+				"xianyu-miniprogram-2024/1":  "alibaba-apps-wechatpay-2021/1",
+				"alimama-tencent-ads-2023/0": "tmall-moments-ads-2022/0",
+			}
+			if !maps.Equal(want, prevs) {
+				t.Errorf("previous links = %v, want %v", prevs, want)
+			}
+
+			tl, err := s.Timeline(ctx, time.Time{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			bgs := map[string]bool{}
+			heads := 0
+			for _, e := range tl {
+				if e.Headline {
+					heads++
+					continue
+				}
+				bgs[fmt.Sprintf("%s/%s %s %s %s", strings.Join(e.A, "+"), strings.Join(e.B, "+"), e.Kind, e.Stage, e.Date)] = true
+			}
+			if heads != wantDevs {
+				t.Errorf("timeline has %d developments, want %d", heads, wantDevs)
+			}
+			for _, covered := range []string{
+				"Taobao/WeChat Pay payment testing 2022-03", // the 2022 trial, retold in 2024
+				"Taobao/WeChat Pay payment testing 2022-02",
+				"Taobao/WeChat Pay payment testing 2024-02",
+				"Taobao/WeChat links launched 2021-11-29",
+				"Xianyu/WeChat Pay payment launched 2024-01",
+				"Xianyu/WeChat Pay payment announced 2021-09",
+				"DingTalk/WeChat workplace launched 2024-03",
+			} {
+				if bgs[covered] {
+					t.Errorf("background %q is listed beside the development that covers it", covered)
+				}
+			}
+			for _, kept := range []string{
+				"Taobao/WeChat links halted 2013",
+				"Taobao/WeChat links launched 2021-09-17", // the first phase, two months before the 2021-11 development
+				"Taobao/WeChat Pay payment expanded 2023-10",
+			} {
+				if !bgs[kept] {
+					t.Errorf("background %q is missing from the timeline", kept)
+				}
+			}
+		})
+	}
+}

@@ -1,0 +1,52 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"strings"
+	"testing"
+)
+
+// TestQueryPlans checks that the lookups that run for every item and every
+// headline event search an index instead of scanning a table.
+func TestQueryPlans(t *testing.T) {
+	s := openTest(t)
+	tests := map[string]struct {
+		q     string
+		args  []any
+		index string
+	}{
+		"unseen":     {"SELECT key FROM article_keys WHERE key IN (?,?,?)", []any{"a", "b", "c"}, "article_keys"},
+		"candidates": {candidatesQuery, []any{"alibaba", "tencent", "payment", 19000, 19100, 18993}, "developments_cluster"},
+		"earlier":    {earlierQuery, []any{"alibaba", "tencent", "payment", 19000, "testing", "[]", 64}, "developments_cluster"},
+		"due alerts": {`SELECT o.id FROM outbox o WHERE o.kind = 'alert' AND ` + claimable + ` ORDER BY o.id LIMIT 5`,
+			[]any{sql.Named("now", 1), sql.Named("owner", "w"), sql.Named("dead", "[]")}, "outbox_due"},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			rows, err := s.db.QueryContext(context.Background(), "EXPLAIN QUERY PLAN "+tt.q, tt.args...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer rows.Close()
+			var plan []string
+			for rows.Next() {
+				var id, parent, notused int
+				var detail string
+				if err := rows.Scan(&id, &parent, &notused, &detail); err != nil {
+					t.Fatal(err)
+				}
+				plan = append(plan, detail)
+			}
+			all := strings.Join(plan, "\n")
+			for _, line := range plan {
+				if strings.HasPrefix(line, "SCAN ") && !strings.Contains(line, "json_each") {
+					t.Errorf("plan scans a table:\n%s", all)
+				}
+			}
+			if !strings.Contains(all, tt.index) {
+				t.Errorf("plan does not use %s:\n%s", tt.index, all)
+			}
+		})
+	}
+}

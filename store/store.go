@@ -1,0 +1,239 @@
+// Package store keeps the worker's state in SQLite: the articles it has
+// read, the interconnection events found in them, the developments those
+// events report (clustered across outlets and languages), the outbox of
+// Slack deliveries and per-source fetch state.
+//
+// Every write is one immediate transaction, so several goroutines and
+// several processes may share one database file.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/mattn/go-sqlite3" // also registers the "sqlite3" database/sql driver
+)
+
+//go:embed migrations/*.sql
+var migrationFS embed.FS
+
+// ErrNewerSchema is returned by Open when the database was migrated by a
+// newer version of the worker than this one.
+var ErrNewerSchema = errors.New("database schema is newer than this binary")
+
+// ErrNotMigrated is returned by Ready when the database is not at the
+// schema version this binary expects.
+var ErrNotMigrated = errors.New("database schema not migrated")
+
+// Store is an open database. It is safe for concurrent use.
+type Store struct {
+	db   *sql.DB // writers: every transaction begins IMMEDIATE
+	rdb  *sql.DB // readers: deferred, query-only transactions
+	path string
+}
+
+type migration struct {
+	version int
+	name    string
+	sql     string
+}
+
+// migrations are the embedded migrations, in order.
+var migrations = mustMigrations()
+
+func mustMigrations() []migration {
+	ms, err := loadMigrations(migrationFS)
+	if err != nil {
+		panic(err) // the embedded files are part of the binary: a bad name is a build mistake
+	}
+	return ms
+}
+
+// SchemaVersion returns the schema version this binary migrates databases
+// to (the PRAGMA user_version of a migrated database).
+func SchemaVersion() int { return len(migrations) }
+
+// loadMigrations reads migrations/NNNN_name.sql, which must be numbered
+// 1, 2, 3 … without gaps.
+func loadMigrations(fsys fs.FS) ([]migration, error) {
+	entries, err := fs.ReadDir(fsys, "migrations")
+	if err != nil {
+		return nil, fmt.Errorf("read migrations: %w", err)
+	}
+	var ms []migration
+	for _, e := range entries {
+		name := e.Name()
+		if !strings.HasSuffix(name, ".sql") {
+			continue
+		}
+		num, _, ok := strings.Cut(name, "_")
+		v, err := strconv.Atoi(num)
+		if !ok || err != nil || v < 1 {
+			return nil, fmt.Errorf("migration %s: name must be NNNN_description.sql", name)
+		}
+		b, err := fs.ReadFile(fsys, "migrations/"+name)
+		if err != nil {
+			return nil, fmt.Errorf("read migration %s: %w", name, err)
+		}
+		ms = append(ms, migration{version: v, name: name, sql: string(b)})
+	}
+	sort.Slice(ms, func(i, j int) bool { return ms[i].version < ms[j].version })
+	for i, m := range ms {
+		if m.version != i+1 {
+			return nil, fmt.Errorf("migration %s: want version %d (numbers must run 1, 2, 3 … without gaps)", m.name, i+1)
+		}
+	}
+	return ms, nil
+}
+
+// dsn builds a go-sqlite3 URI for path with per-connection settings: every
+// pooled connection gets them, which a PRAGMA run through the pool would not
+// guarantee.
+func dsn(path string, params string) string {
+	// The path is part of a URI: escape what SQLite would read as its syntax.
+	p := strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(path)
+	return "file:" + p + "?" + params
+}
+
+// Open opens (creating it and its folder if needed) the database at path
+// and migrates it to SchemaVersion.
+func Open(ctx context.Context, path string) (*Store, error) {
+	if dir := filepath.Dir(path); dir != "" {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return nil, fmt.Errorf("open store %s: %w", path, err)
+		}
+	}
+	db, err := sql.Open("sqlite3", dsn(path,
+		"_journal_mode=WAL&_busy_timeout=10000&_foreign_keys=on&_txlock=immediate&_synchronous=NORMAL"))
+	if err != nil {
+		return nil, fmt.Errorf("open store %s: %w", path, err)
+	}
+	if err := retryBusy(ctx, func() error { return migrate(ctx, db, migrations) }); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open store %s: %w", path, err)
+	}
+	rdb, err := sql.Open("sqlite3", dsn(path,
+		"_busy_timeout=10000&_foreign_keys=on&_txlock=deferred&_query_only=1&_cache_size=-32000"))
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open store %s: %w", path, err)
+	}
+	return &Store{db: db, rdb: rdb, path: path}, nil
+}
+
+// busyWait bounds how long Open waits for another process that holds a
+// new database's first lock.
+const busyWait = 10 * time.Second
+
+// retryBusy runs fn again while it fails with SQLITE_BUSY. Switching a new
+// file to WAL takes a lock for which SQLite reports "database is locked" at
+// once instead of waiting out the busy timeout, when two processes create
+// one database together.
+func retryBusy(ctx context.Context, fn func() error) error {
+	deadline := time.Now().Add(busyWait)
+	for wait := 5 * time.Millisecond; ; wait = min(2*wait, 200*time.Millisecond) {
+		err := fn()
+		var se sqlite3.Error
+		if err == nil || !errors.As(err, &se) || se.Code != sqlite3.ErrBusy || time.Now().After(deadline) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return errors.Join(err, ctx.Err())
+		case <-time.After(wait):
+		}
+	}
+}
+
+// migrate applies every migration above the database's user_version, each
+// in its own immediate transaction (which also keeps two processes opening
+// one new file from applying a migration twice).
+func migrate(ctx context.Context, db *sql.DB, ms []migration) error {
+	for {
+		done, err := migrateOne(ctx, db, ms)
+		if err != nil || done {
+			return err
+		}
+	}
+}
+
+func migrateOne(ctx context.Context, db *sql.DB, ms []migration) (done bool, err error) {
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return false, fmt.Errorf("migrate: %w", err)
+	}
+	defer tx.Rollback()
+	var v int
+	if err := tx.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v); err != nil {
+		return false, fmt.Errorf("migrate: read user_version: %w", err)
+	}
+	if v > len(ms) {
+		return false, fmt.Errorf("%w: database is at version %d, this binary knows up to %d", ErrNewerSchema, v, len(ms))
+	}
+	if v == len(ms) {
+		return true, nil
+	}
+	m := ms[v]
+	if _, err := tx.ExecContext(ctx, m.sql); err != nil {
+		return false, fmt.Errorf("migrate %s: %w", m.name, err)
+	}
+	// user_version cannot be a bound parameter; m.version is an int.
+	if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", m.version)); err != nil {
+		return false, fmt.Errorf("migrate %s: set user_version: %w", m.name, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return false, fmt.Errorf("migrate %s: commit: %w", m.name, err)
+	}
+	return false, nil
+}
+
+// Close closes the database.
+func (s *Store) Close() error {
+	return errors.Join(s.rdb.Close(), s.db.Close())
+}
+
+// Ready reports whether the database answers and is at SchemaVersion.
+func (s *Store) Ready(ctx context.Context) error {
+	var v int
+	if err := s.rdb.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v); err != nil {
+		return fmt.Errorf("store %s: %w", s.path, err)
+	}
+	if v != SchemaVersion() {
+		return fmt.Errorf("store %s: %w: version %d, want %d", s.path, ErrNotMigrated, v, SchemaVersion())
+	}
+	return nil
+}
+
+// write runs fn in one immediate transaction and commits it.
+func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := fn(tx); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// read runs fn in one read transaction: a consistent snapshot that never
+// waits for writers.
+func (s *Store) read(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := s.rdb.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	return fn(tx)
+}
