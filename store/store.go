@@ -237,3 +237,16 @@ func (s *Store) read(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	defer tx.Rollback()
 	return fn(tx)
 }
+
+// InstanceID returns the database's random identity, made when it was
+// created: the prefix of the idempotency keys of its Slack messages.
+func (s *Store) InstanceID(ctx context.Context) (string, error) {
+	var id string
+	err := s.read(ctx, func(tx *sql.Tx) error {
+		return tx.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'instance_id'`).Scan(&id)
+	})
+	if err != nil {
+		return "", fmt.Errorf("store: instance id: %w", err)
+	}
+	return id, nil
+}
