@@ -1,0 +1,255 @@
+package fetch
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"net/netip"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"golang.org/x/net/idna"
+)
+
+// trustKey carries, in a request's context, the host name that the request
+// may reach at any address (the source's own host).
+type trustKey struct{}
+
+// withTrust returns ctx carrying the trusted host name ("" trusts none).
+func withTrust(ctx context.Context, host string) context.Context {
+	return context.WithValue(ctx, trustKey{}, host)
+}
+
+// trustedIn reports whether host is the host ctx trusts.
+func trustedIn(ctx context.Context, host string) bool {
+	t, _ := ctx.Value(trustKey{}).(string)
+	return t != "" && t == host
+}
+
+// guardTransport sends each request through one of two connection pools: the
+// trusted pool, whose connections are dialed without address checks, for a
+// request to the host its context trusts; the guarded pool, whose dialer
+// refuses non-public addresses, for everything else. Keeping the pools apart
+// means a connection dialed for a trusted host is never reused for a request
+// that did not trust it.
+type guardTransport struct {
+	trusted *http.Transport
+	guarded *http.Transport
+}
+
+func (g *guardTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	if trustedIn(r.Context(), hostKey(r.URL.Hostname())) {
+		return g.trusted.RoundTrip(r)
+	}
+	return g.guarded.RoundTrip(r)
+}
+
+func (g *guardTransport) closeIdle() {
+	g.trusted.CloseIdleConnections()
+	g.guarded.CloseIdleConnections()
+}
+
+// guardDialer resolves a host itself, refuses it when any of its addresses is
+// not allowed, and then dials the checked addresses, so neither a redirect nor
+// a name that resolves to a private address gets past it.
+type guardDialer struct {
+	dialer       net.Dialer
+	resolver     *net.Resolver
+	allowPrivate bool // then only metadata addresses are refused
+}
+
+func (g *guardDialer) DialContext(ctx context.Context, network, addr string) (net.Conn, error) {
+	host, portStr, err := net.SplitHostPort(addr)
+	if err != nil {
+		return nil, err
+	}
+	port, err := strconv.ParseUint(portStr, 10, 16)
+	if err != nil {
+		return nil, fmt.Errorf("dial %s: invalid port %q", addr, portStr)
+	}
+	var ips []netip.Addr
+	literal := false
+	if ip, err := netip.ParseAddr(host); err == nil {
+		ips, literal = []netip.Addr{ip}, true
+	} else {
+		ips, err = g.resolver.LookupNetIP(ctx, "ip", host)
+		if err != nil {
+			return nil, err
+		}
+	}
+	for _, ip := range ips {
+		why := refused(ip)
+		if g.allowPrivate {
+			why = ""
+			if isMetadata(ip) {
+				why = "cloud metadata"
+			}
+		}
+		if why == "" {
+			continue
+		}
+		if literal {
+			return nil, fmt.Errorf("%w: %s (%s)", ErrPrivateAddress, host, why)
+		}
+		return nil, fmt.Errorf("%w: %s resolves to %s (%s)", ErrPrivateAddress, host, ip, why)
+	}
+	var first error
+	for _, ip := range ips {
+		conn, err := g.dialer.DialContext(ctx, network, netip.AddrPortFrom(ip.Unmap(), uint16(port)).String())
+		if err == nil {
+			return conn, nil
+		}
+		if first == nil {
+			first = err
+		}
+		if ctx.Err() != nil {
+			break
+		}
+	}
+	if first == nil {
+		first = fmt.Errorf("dial %s: no addresses", addr)
+	}
+	return nil, first
+}
+
+var (
+	// Special-purpose ranges the netip predicates do not cover.
+	thisNetwork  = netip.MustParsePrefix("0.0.0.0/8")
+	sharedSpace  = netip.MustParsePrefix("100.64.0.0/10") // CGNAT, also Alibaba Cloud metadata
+	ietfProtocol = netip.MustParsePrefix("192.0.0.0/24")
+	benchmarking = netip.MustParsePrefix("198.18.0.0/15")
+	reservedV4   = netip.MustParsePrefix("240.0.0.0/4") // includes 255.255.255.255
+	v4Compatible = netip.MustParsePrefix("::/96")
+	nat64        = netip.MustParsePrefix("64:ff9b::/96")
+	nat64Local   = netip.MustParsePrefix("64:ff9b:1::/48")
+	sixToFour    = netip.MustParsePrefix("2002::/16")
+	discardOnly  = netip.MustParsePrefix("100::/64")
+	siteLocal    = netip.MustParsePrefix("fec0::/10")
+
+	metadataAddrs = []netip.Addr{
+		netip.MustParseAddr("169.254.169.254"), // AWS, GCP, Azure, OpenStack
+		netip.MustParseAddr("169.254.170.2"),   // AWS ECS task metadata
+		netip.MustParseAddr("100.100.100.200"), // Alibaba Cloud
+		netip.MustParseAddr("fd00:ec2::254"),   // AWS over IPv6
+	}
+)
+
+// refused says why ip may not be reached from an untrusted link, or "" when
+// it is a public address.
+func refused(ip netip.Addr) string {
+	ip = ip.Unmap()
+	switch {
+	case !ip.IsValid():
+		return "invalid"
+	case ip.IsUnspecified():
+		return "unspecified"
+	case ip.IsLoopback():
+		return "loopback"
+	case ip.IsPrivate():
+		return "private"
+	case ip.IsLinkLocalUnicast(), ip.IsLinkLocalMulticast():
+		return "link-local"
+	case ip.IsMulticast(), ip.IsInterfaceLocalMulticast():
+		return "multicast"
+	}
+	if ip.Is4() {
+		switch {
+		case thisNetwork.Contains(ip):
+			return "this network"
+		case sharedSpace.Contains(ip):
+			return "shared address space"
+		case ietfProtocol.Contains(ip), benchmarking.Contains(ip), reservedV4.Contains(ip):
+			return "reserved"
+		}
+		return ""
+	}
+	switch {
+	case v4Compatible.Contains(ip), nat64Local.Contains(ip), discardOnly.Contains(ip), siteLocal.Contains(ip):
+		return "reserved"
+	case nat64.Contains(ip):
+		b := ip.As16()
+		if why := refused(netip.AddrFrom4([4]byte(b[12:16]))); why != "" {
+			return "NAT64 of " + why
+		}
+	case sixToFour.Contains(ip):
+		b := ip.As16()
+		if why := refused(netip.AddrFrom4([4]byte(b[2:6]))); why != "" {
+			return "6to4 of " + why
+		}
+	}
+	return ""
+}
+
+func isMetadata(ip netip.Addr) bool {
+	ip = ip.Unmap().WithZone("")
+	for _, m := range metadataAddrs {
+		if ip == m {
+			return true
+		}
+	}
+	return false
+}
+
+// hostKey is the form of a host name used to compare hosts: lowercase, no
+// trailing dot, IDNA in ASCII.
+func hostKey(h string) string {
+	h = strings.TrimSuffix(h, ".")
+	if !isASCII(h) {
+		if a, err := idna.Lookup.ToASCII(h); err == nil {
+			return a
+		}
+	}
+	return strings.ToLower(h)
+}
+
+// trustedHostKey reads Request.TrustedHost leniently: a host name, a
+// host:port, or a whole URL.
+func trustedHostKey(s string) string {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return ""
+	}
+	if i := strings.Index(s, "://"); i >= 0 {
+		s = s[i+3:]
+		if j := strings.IndexAny(s, "/?#"); j >= 0 {
+			s = s[:j]
+		}
+		if j := strings.LastIndexByte(s, '@'); j >= 0 {
+			s = s[j+1:]
+		}
+	}
+	if h, _, err := net.SplitHostPort(s); err == nil {
+		s = h
+	}
+	s = strings.TrimSuffix(strings.TrimPrefix(s, "["), "]")
+	return hostKey(s)
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+// newTransport returns the shared transport settings around a dial function.
+func newTransport(dial func(context.Context, string, string) (net.Conn, error), o Options) *http.Transport {
+	return &http.Transport{
+		Proxy:                  nil, // a proxy would dial for us and bypass the address guard
+		DialContext:            dial,
+		ForceAttemptHTTP2:      true,
+		MaxIdleConns:           256,
+		MaxIdleConnsPerHost:    max(o.PerHostConcurrency, 16),
+		IdleConnTimeout:        90 * time.Second,
+		TLSHandshakeTimeout:    o.TLSHandshakeTimeout,
+		ResponseHeaderTimeout:  o.ResponseHeaderTimeout,
+		ExpectContinueTimeout:  time.Second,
+		DisableCompression:     true, // we ask for and decode gzip ourselves, with a cap
+		MaxResponseHeaderBytes: 1 << 20,
+	}
+}
