@@ -220,9 +220,13 @@ func candidateRange(d sources.Date) (lo, hi, yearStart int64) {
 }
 
 // eventDate is the date a headline event is clustered by: its own, else the
-// article's publication day, else the day it was recorded.
+// article's publication day, else the day it was recorded. A headline dated
+// only to the year of publication ("this year") is news of the publication
+// day: the year alone would cluster with nothing.
 func eventDate(ev sources.Event, published, now time.Time) sources.Date {
 	switch {
+	case precision(ev.Date) == precYear && !published.IsZero() && ev.Date.Year == published.Year():
+		return sources.DateOf(published)
 	case !ev.Date.IsZero():
 		return ev.Date
 	case !published.IsZero():

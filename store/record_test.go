@@ -297,11 +297,13 @@ func TestRecord(t *testing.T) {
 			devs:    []string{"d1: Taote / WeChat Pay payment testing 2024-08-20"},
 			wantArt: 3,
 		},
+		// Year-only dates of an earlier year than publication: a year
+		// alone is not close enough to join anything but a near-duplicate.
 		"year-only dates join near-duplicates only": {
 			steps: []recordStep{
-				{RecordInput{Article: a, Events: []sources.Event{hl("Taobao", "WeChat Pay", payment, testing_, "2024")}, Alert: true}, "new=1 [d1]"},
-				{RecordInput{Article: b, Events: []sources.Event{hl("Taobao", "WeChat Pay", payment, testing_, "2024")}, Alert: true}, "new=1 [d2]"},
-				{RecordInput{Article: withText(c, a), Events: []sources.Event{hl("Taobao", "WeChat Pay", payment, testing_, "2024-02")}, Alert: true}, "new=0 [d1]"},
+				{RecordInput{Article: a, Events: []sources.Event{hl("Taobao", "WeChat Pay", payment, testing_, "2023")}, Alert: true}, "new=1 [d1]"},
+				{RecordInput{Article: b, Events: []sources.Event{hl("Taobao", "WeChat Pay", payment, testing_, "2023")}, Alert: true}, "new=1 [d2]"},
+				{RecordInput{Article: withText(c, a), Events: []sources.Event{hl("Taobao", "WeChat Pay", payment, testing_, "2023-02")}, Alert: true}, "new=0 [d1]"},
 			},
 			outbox: []string{
 				"#1 alert https://a.example/1 [d1] pending",
@@ -309,10 +311,22 @@ func TestRecord(t *testing.T) {
 				"reply https://c.example/3 d1 parent=#1 pending",
 			},
 			devs: []string{
-				"d1: Taobao / WeChat Pay payment testing 2024-02",
-				"d2: Taobao / WeChat Pay payment testing 2024",
+				"d1: Taobao / WeChat Pay payment testing 2023-02",
+				"d2: Taobao / WeChat Pay payment testing 2023",
 			},
 			wantArt: 3,
+		},
+		"a headline dated to the publication year is news of the publication day": {
+			steps: []recordStep{
+				{RecordInput{Article: a, Events: []sources.Event{hl("Taobao", "WeChat Pay", payment, testing_, "2024")}, Alert: true}, "new=1 [d1]"},
+				{RecordInput{Article: b, Events: []sources.Event{hl("Taobao", "WeChat Pay", payment, testing_, "2024")}, Alert: true}, "new=0 [d1]"},
+			},
+			outbox: []string{
+				"#1 alert https://a.example/1 [d1] pending",
+				"reply https://b.example/2 d1 parent=#1 pending",
+			},
+			devs:    []string{"d1: Taobao / WeChat Pay payment testing 2024-02-21"},
+			wantArt: 2,
 		},
 		"an announced and a new development in one article": {
 			steps: []recordStep{

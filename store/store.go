@@ -118,6 +118,10 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
+	// SQLite runs one writer at a time: more connections only wait in its
+	// busy handler (sleeping, not queueing) and are opened and closed again
+	// as the idle pool overflows. Writers queue for this one instead.
+	db.SetMaxOpenConns(1)
 	if err := retryBusy(ctx, func() error { return migrate(ctx, db, migrations) }); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open store %s: %w", path, err)

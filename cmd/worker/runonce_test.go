@@ -120,7 +120,7 @@ func mentions(text string, paths []string) bool {
 
 func TestRunOnceAlertsEachDevelopmentOnceWithThreads(t *testing.T) {
 	f := newFixture(t)
-	slack := slackfake.New(t, slackfake.WithToken("xoxb-test-secret"))
+	slack := slackfake.New(t, slackfake.WithToken("xoxb-test-secret"), slackfake.WithChannel("C0E2E", "alibaba-tencent"))
 	cfg := f.config(t, "slack:\n  token: xoxb-test-secret\n  channel: C0E2E\n  api_url: "+slack.APIURL()+"\n")
 
 	_, stderr, code := runCLI(t, "run-once", "--config", cfg, "--log-format", "json")
@@ -133,7 +133,7 @@ func TestRunOnceAlertsEachDevelopmentOnceWithThreads(t *testing.T) {
 	msgs := slack.Messages("C0E2E")
 	var top, replies []slackfake.Message
 	for _, m := range msgs {
-		if m.ThreadTS == "" {
+		if !m.IsReply() {
 			top = append(top, m)
 		} else {
 			replies = append(replies, m)
@@ -198,7 +198,7 @@ func TestRunOnceWebhookAndBackfill(t *testing.T) {
 	if _, stderr, code := runCLI(t, "run-once", "--config", cfg); code != 0 {
 		t.Fatalf("run-once exit %d:\n%s", code, stderr)
 	}
-	posts := slack.WebhookPosts()
+	posts := webhookPosts(slack)
 	count := func(articles []string) int {
 		n := 0
 		for _, m := range posts {
@@ -222,7 +222,7 @@ func TestRunOnceWebhookAndBackfill(t *testing.T) {
 	if _, stderr, code := runCLI(t, "run-once", "--config", cfg, "--since", "2021-01-01"); code != 0 {
 		t.Fatalf("backfill exit %d:\n%s", code, stderr)
 	}
-	posts = slack.WebhookPosts()
+	posts = webhookPosts(slack)
 	for _, d := range f.expected.Backfill.Developments {
 		if n := count(d.Articles); n < 1 || n > f.allowed(d.Articles) {
 			t.Errorf("backfill development %s: %d alerts", d.Key, n)
@@ -284,4 +284,14 @@ func writeTemp(t *testing.T, s string) string {
 		t.Fatal(err)
 	}
 	return p
+}
+
+func webhookPosts(s *slackfake.Server) []slackfake.Message {
+	var out []slackfake.Message
+	for _, m := range s.Messages(slackfake.DefaultChannelID) {
+		if m.Webhook {
+			out = append(out, m)
+		}
+	}
+	return out
 }

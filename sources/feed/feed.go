@@ -102,6 +102,9 @@ func Parse(body []byte, contentType, feedURL string, loc *time.Location) ([]sour
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrParse, firstLine(err.Error()))
 	}
+	if parsed.FeedType == "json" && parsed.FeedVersion == "" {
+		return nil, fmt.Errorf("%w: JSON without a JSON Feed version", ErrParse)
+	}
 	base, _ := url.Parse(feedURL)
 	seen := map[string]bool{}
 	items := make([]sources.Item, 0, len(parsed.Items))

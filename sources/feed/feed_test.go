@@ -178,7 +178,7 @@ func TestListConditional(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(first.Items) != 2 || first.NotModified || first.Items[0].Source != "t" {
+	if len(first.Items) != 3 || first.NotModified || first.Items[0].Source != "t" {
 		t.Fatalf("first listing: %+v", first)
 	}
 	second, err := f.List(context.Background(), sources.ListRequest{Known: first.Validators})
