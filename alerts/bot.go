@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -36,6 +37,8 @@ type Bot struct {
 
 	mu  sync.Mutex
 	ids map[string]string // channel name (no "#", lower case) → ID
+
+	noReplies atomic.Bool // the server answered unknown_method to conversations.replies
 }
 
 // NewBot returns a Bot posting to channel (an ID such as "C0123", or a name
@@ -170,17 +173,23 @@ func (b *Bot) Find(ctx context.Context, m Message, since time.Time) (Receipt, bo
 	if !since.IsZero() {
 		oldest = slackTS(since)
 	}
-	if m.ThreadTS != "" {
-		r, ok, err := b.findInThread(ctx, ch, m, oldest)
-		if err == nil {
-			return r, ok, nil
-		}
-		if ctx.Err() != nil || errors.Is(err, ErrRateLimited) {
-			return Receipt{}, false, err
-		}
-		b.log().Warn("slack conversations.replies failed; searching the channel history", "channel", ch, "err", err)
+	if m.ThreadTS == "" {
+		return b.findInHistory(ctx, ch, m, oldest)
 	}
-	return b.findInHistory(ctx, ch, m, oldest)
+	// A reply: the channel history first (it holds broadcast replies, and
+	// every reply on servers without conversations.replies), then the thread.
+	r, ok, err := b.findInHistory(ctx, ch, m, oldest)
+	if err != nil || ok || b.noReplies.Load() {
+		return r, ok, err
+	}
+	r, ok, err = b.findInThread(ctx, ch, m, oldest)
+	var e *Error
+	if errors.As(err, &e) && e.Code == "unknown_method" {
+		b.noReplies.Store(true)
+		b.log().Warn("slack conversations.replies is not supported here; searching the channel history only", "channel", ch)
+		return Receipt{}, false, nil
+	}
+	return r, ok, err
 }
 
 func (b *Bot) findInThread(ctx context.Context, ch string, m Message, oldest string) (Receipt, bool, error) {

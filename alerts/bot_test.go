@@ -171,9 +171,11 @@ func TestBotFind(t *testing.T) {
 				}
 				return m
 			},
-			wantFound: true, wantMethods: []string{"conversations.replies"},
+			// Slack's history holds no replies (only broadcast ones): the
+			// thread is read next.
+			wantFound: true, wantMethods: []string{"conversations.history", "conversations.replies"},
 		},
-		"replies failing falls back to history": {
+		"a server without conversations.replies is searched through history only": {
 			channel: slackfake.DefaultChannelID,
 			setup: func(t *testing.T, s *slackfake.Server, b *Bot) Message {
 				parent, err := b.Post(ctx, alert("outbox-1"))
@@ -183,12 +185,13 @@ func TestBotFind(t *testing.T) {
 				if _, err := b.Post(ctx, reply("outbox-10", parent)); err != nil {
 					t.Fatal(err)
 				}
-				s.FailNext(1, "unknown_method")
+				s.FailNextCall("conversations.replies", 1, "unknown_method")
 				return reply("outbox-10", parent)
 			},
-			// Slack's history holds no replies: the fallback is for servers
-			// that lack conversations.replies and list replies in history.
-			wantFound: false, wantMethods: []string{"conversations.replies", "conversations.history"},
+			// The reply is not in this server's history (real Slack keeps
+			// replies out of it) and the thread cannot be read: not found,
+			// and no error, so the caller posts rather than stalls.
+			wantFound: false, wantMethods: []string{"conversations.history", "conversations.replies"},
 		},
 		"a channel name is resolved through conversations.list": {
 			channel: "#other-449", storedIn: "C1449",

@@ -32,7 +32,7 @@ var ErrNotifier = errors.New("alerts cannot be delivered")
 const (
 	leaseFor     = 2 * time.Minute
 	claimBatch   = 20
-	inRunRetries = 3
+	inRunRetries = 6
 	maxInRunWait = 15 * time.Second
 )
 
@@ -54,6 +54,13 @@ func (w *Worker) Deliver(ctx context.Context, budget time.Duration) (DeliveryRep
 			w.log.Error("release delivery leases", "error", err)
 		}
 	}()
+	if w.keyPrefix == "" {
+		id, err := w.cfg.Store.InstanceID(ctx)
+		if err != nil {
+			return rep, err
+		}
+		w.keyPrefix = "wallwatch-" + id + "-"
+	}
 	var fatal error
 	for fatal == nil && ctx.Err() == nil {
 		ds, err := w.cfg.Store.Claim(ctx, w.owner, w.cfg.Now(), leaseFor, claimBatch, Alive)
@@ -94,54 +101,12 @@ func (w *Worker) deliverOne(ctx context.Context, d store.Delivery, deadline time
 		rep.Skipped++
 		return nil
 	}
-	msg := toMessage(d)
+	msg := toMessage(d, w.keyPrefix)
 	attempts := d.Attempts
 	first := d.FirstAttempt
-	for try := 0; ; try++ {
-		if attempts > 0 && n.CanFind() {
-			since := first.Add(-2 * time.Minute)
-			r, ok, err := n.Find(ctx, msg, since)
-			if err != nil {
-				after, permanent := alerts.Classify(err)
-				log.Warn("look-up before retry failed", "error", err)
-				if permanent {
-					w.retryLater(ctx, d, err.Error(), time.Now().Add(time.Hour))
-					return fmt.Errorf("%w: %v", ErrNotifier, err)
-				}
-				w.retryLater(ctx, d, err.Error(), time.Now().Add(maxDur(after, backoff(attempts))))
-				rep.Retrying++
-				return nil
-			}
-			if ok {
-				if err := w.cfg.Store.MarkSent(ctx, d.ID, w.owner, r.Channel, r.TS, time.Now()); err != nil {
-					log.Error("mark sent", "error", err)
-					return nil
-				}
-				log.Info("already in Slack; not posted again", "ts", r.TS)
-				rep.Found++
-				return nil
-			}
-		}
-		if err := w.cfg.Store.MarkAttempt(ctx, d.ID, w.owner, time.Now()); err != nil {
-			log.Error("mark attempt", "error", err)
-			return nil
-		}
-		if attempts == 0 {
-			first = time.Now()
-		}
-		attempts++
-		r, err := n.Post(ctx, msg)
+	for try := 1; ; try++ {
+		err := w.tryDeliver(ctx, d, msg, &attempts, &first, rep)
 		if err == nil {
-			if err := w.cfg.Store.MarkSent(ctx, d.ID, w.owner, r.Channel, r.TS, time.Now()); err != nil {
-				log.Error("mark sent", "error", err)
-				return nil
-			}
-			if d.Kind == store.KindReply {
-				rep.Replies++
-			} else {
-				rep.Posted++
-			}
-			w.m.AlertsSent.WithLabelValues(d.Kind).Inc()
 			return nil
 		}
 		after, permanent := alerts.Classify(err)
@@ -150,20 +115,65 @@ func (w *Worker) deliverOne(ctx context.Context, d store.Delivery, deadline time
 			w.retryLater(ctx, d, err.Error(), time.Now().Add(time.Hour))
 			return fmt.Errorf("%w: %v", ErrNotifier, err)
 		}
-		wait := maxDur(after, backoff(attempts))
-		if try+1 < inRunRetries && wait <= maxInRunWait && time.Now().Add(wait).Before(deadline) {
-			log.Info("post failed; retrying", "error", err, "in", wait.Round(time.Millisecond))
+		wait := maxDur(after, backoff(try))
+		if try < inRunRetries && wait <= maxInRunWait && time.Now().Add(wait).Before(deadline) {
+			log.Info("delivery failed; retrying", "error", err, "in", wait.Round(time.Millisecond))
 			if !sleep(ctx, wait) {
 				w.retryLater(ctx, d, err.Error(), time.Now())
 				return nil
 			}
 			continue
 		}
-		log.Warn("post failed; will retry later", "error", err, "attempts", attempts)
-		w.retryLater(ctx, d, err.Error(), time.Now().Add(wait))
+		log.Warn("delivery failed; will retry later", "error", err, "attempts", attempts)
+		w.retryLater(ctx, d, err.Error(), time.Now().Add(maxDur(after, backoff(attempts))))
 		rep.Retrying++
 		return nil
 	}
+}
+
+// tryDeliver makes one attempt: when an earlier attempt may have reached
+// Slack, it looks for the message first; otherwise (or when not found) it
+// records the attempt and posts. A nil error means the delivery is done.
+func (w *Worker) tryDeliver(ctx context.Context, d store.Delivery, msg alerts.Message, attempts *int, first *time.Time, rep *DeliveryReport) error {
+	n := w.cfg.Notifier
+	if *attempts > 0 && n.CanFind() {
+		r, ok, err := n.Find(ctx, msg, first.Add(-2*time.Minute))
+		if err != nil {
+			return fmt.Errorf("look up earlier attempt: %w", err)
+		}
+		if ok {
+			if err := w.cfg.Store.MarkSent(ctx, d.ID, w.owner, r.Channel, r.TS, time.Now()); err != nil {
+				w.log.Error("mark sent", "delivery", d.ID, "error", err)
+				return nil // the lease is lost: another sender has it
+			}
+			w.log.Info("already in Slack; not posted again", "delivery", d.ID, "ts", r.TS)
+			rep.Found++
+			return nil
+		}
+	}
+	if err := w.cfg.Store.MarkAttempt(ctx, d.ID, w.owner, time.Now()); err != nil {
+		w.log.Error("mark attempt", "delivery", d.ID, "error", err)
+		return nil
+	}
+	if *attempts == 0 {
+		*first = time.Now()
+	}
+	*attempts++
+	r, err := n.Post(ctx, msg)
+	if err != nil {
+		return err
+	}
+	if err := w.cfg.Store.MarkSent(ctx, d.ID, w.owner, r.Channel, r.TS, time.Now()); err != nil {
+		w.log.Error("mark sent", "delivery", d.ID, "error", err)
+		return nil
+	}
+	if d.Kind == store.KindReply {
+		rep.Replies++
+	} else {
+		rep.Posted++
+	}
+	w.m.AlertsSent.WithLabelValues(d.Kind).Inc()
+	return nil
 }
 
 func (w *Worker) retryLater(ctx context.Context, d store.Delivery, reason string, next time.Time) {
@@ -173,9 +183,11 @@ func (w *Worker) retryLater(ctx context.Context, d store.Delivery, reason string
 }
 
 // toMessage turns a claimed delivery into what the notifier posts.
-func toMessage(d store.Delivery) alerts.Message {
+// The key, unique per database and outbox row, lets a later attempt find the
+// message in Slack.
+func toMessage(d store.Delivery, keyPrefix string) alerts.Message {
 	m := alerts.Message{
-		Key: "outbox-" + strconv.FormatInt(d.ID, 10),
+		Key: keyPrefix + strconv.FormatInt(d.ID, 10),
 		Article: alerts.Article{
 			Title: d.Article.Title, URL: d.Article.URL, Source: d.Article.Source,
 			SiteName: d.Article.SiteName, Lang: d.Article.Lang, Published: d.Article.Published,

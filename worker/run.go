@@ -101,6 +101,12 @@ func (w *Worker) RunOnce(ctx context.Context, opts RunOptions) (Report, error) {
 		if budget <= 0 {
 			budget = 30 * time.Second
 		}
+		// A manual pass retries what earlier passes left for later.
+		if n, err := w.cfg.Store.RetryNow(ctx, w.cfg.Now()); err != nil {
+			return rep, err
+		} else if n > 0 {
+			w.log.Info("retrying deliveries left by earlier runs", "count", n)
+		}
 		rep.Delivery, err = w.Deliver(ctx, budget)
 	}
 	rep.Duration = time.Since(start)

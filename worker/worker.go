@@ -56,9 +56,10 @@ type Worker struct {
 	m     *Metrics
 	owner string
 
-	mu      sync.Mutex
-	running map[string]bool // sources with a pass in progress
-	deliver sync.Mutex      // one sender at a time in this process
+	mu        sync.Mutex
+	running   map[string]bool // sources with a pass in progress
+	deliver   sync.Mutex      // one sender at a time in this process
+	keyPrefix string          // idempotency key prefix; set under deliver
 }
 
 // New returns a Worker.

@@ -123,6 +123,7 @@ type Server struct {
 	channels   []*channel
 	calls      []Call
 	fail       []string
+	failMethod map[string][]string // method → kinds, before fail
 	retryAfter string
 	delay      time.Duration
 	lastMicros int64
@@ -170,6 +171,19 @@ func (s *Server) FailNext(n int, kind string) {
 	defer s.mu.Unlock()
 	for range n {
 		s.fail = append(s.fail, kind)
+	}
+}
+
+// FailNextCall makes the next n calls of one method (e.g.
+// "conversations.replies", or "webhook") fail with kind, as FailNext does.
+func (s *Server) FailNextCall(method string, n int, kind string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.failMethod == nil {
+		s.failMethod = map[string][]string{}
+	}
+	for range n {
+		s.failMethod[method] = append(s.failMethod[method], kind)
 	}
 }
 
@@ -292,7 +306,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 
 	s.mu.Lock()
 	var injected string
-	if len(s.fail) > 0 {
+	if q := s.failMethod[method]; len(q) > 0 {
+		injected, s.failMethod[method] = q[0], q[1:]
+	} else if len(s.fail) > 0 {
 		injected, s.fail = s.fail[0], s.fail[1:]
 	}
 	var a answer
