@@ -19,6 +19,7 @@ func (a *app) runOnceCmd() *cobra.Command {
 		since    string
 		dryRun   bool
 		noAlerts bool
+		force    bool
 	)
 	cmd := &cobra.Command{
 		Use:   "run-once",
@@ -46,7 +47,7 @@ func (a *app) runOnceCmd() *cobra.Command {
 				return err
 			}
 			defer st.Close()
-			opts := worker.RunOptions{Sources: names, Since: sinceT, NoAlerts: noAlerts}
+			opts := worker.RunOptions{Sources: names, Since: sinceT, NoAlerts: noAlerts, IgnoreDeferral: force}
 			if !sinceT.IsZero() {
 				opts.Progress = a.progress(log)
 			}
@@ -60,6 +61,7 @@ func (a *app) runOnceCmd() *cobra.Command {
 	f.StringVar(&since, "since", "", "backfill: follow listing pages back to this date (YYYY-MM-DD)")
 	f.BoolVar(&dryRun, "dry-run", false, "print the Slack payloads that would be posted instead of posting them")
 	f.BoolVar(&noAlerts, "no-alerts", false, "record events for the timeline without alerting them")
+	f.BoolVar(&force, "force", false, "fetch sources that an earlier failure deferred (backoff or Retry-After) now")
 	return cmd
 }
 

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/wallwatch/worker/alerts/slackfake"
@@ -294,4 +295,86 @@ func webhookPosts(s *slackfake.Server) []slackfake.Message {
 		}
 	}
 	return out
+}
+
+// countingSite serves the fixture corpus and records every request.
+type countingSite struct {
+	mu   sync.Mutex
+	reqs []siteRequest
+}
+
+type siteRequest struct {
+	path        string
+	conditional bool
+	status      int
+}
+
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (r *statusRecorder) WriteHeader(code int) {
+	r.status = code
+	r.ResponseWriter.WriteHeader(code)
+}
+
+func (c *countingSite) wrap(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rec := &statusRecorder{ResponseWriter: w, status: 200}
+		h.ServeHTTP(rec, r)
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		c.reqs = append(c.reqs, siteRequest{
+			path:        r.URL.Path,
+			conditional: r.Header.Get("If-None-Match") != "" || r.Header.Get("If-Modified-Since") != "",
+			status:      rec.status,
+		})
+	})
+}
+
+func (c *countingSite) take() []siteRequest {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	out := c.reqs
+	c.reqs = nil
+	return out
+}
+
+func TestSecondRunMakesOnlyConditionalRequests(t *testing.T) {
+	f := newFixture(t)
+	counter := &countingSite{}
+	f.site.Config.Handler = counter.wrap(http.FileServer(http.Dir(f.corpus)))
+	cfg := f.config(t, "")
+
+	if _, stderr, code := runCLI(t, "run-once", "--config", cfg, "--dry-run"); code != 0 {
+		t.Fatalf("first run exit %d:\n%s", code, stderr)
+	}
+	first := counter.take()
+	pages := 0
+	for _, r := range first {
+		if strings.HasPrefix(r.path, "/articles/") {
+			pages++
+		}
+	}
+	if pages == 0 {
+		t.Fatal("the first run fetched no article pages")
+	}
+
+	stdout, stderr, code := runCLI(t, "run-once", "--config", cfg, "--dry-run")
+	if code != 0 {
+		t.Fatalf("second run exit %d:\n%s", code, stderr)
+	}
+	second := counter.take()
+	if len(second) != 5 {
+		t.Errorf("second run made %d requests, want one per source (5): %+v", len(second), second)
+	}
+	for _, r := range second {
+		if !r.conditional || r.status != http.StatusNotModified {
+			t.Errorf("second run: %s conditional=%v status %d, want a conditional request answered 304", r.path, r.conditional, r.status)
+		}
+	}
+	if strings.TrimSpace(stdout) != "" {
+		t.Errorf("second run would post:\n%s", stdout)
+	}
 }
