@@ -109,7 +109,13 @@ func (s *Store) Record(ctx context.Context, in RecordInput) (RecordResult, error
 	if in.Now.IsZero() {
 		in.Now = time.Now()
 	}
-	fp := simhash.Fingerprint(in.Article.Title + "\n" + in.Article.Text)
+	// Fingerprints are read back only for articles that report a
+	// development: an article without a headline event (most of them) is
+	// not fingerprinted.
+	var fp uint64
+	if slices.ContainsFunc(in.Events, func(e sources.Event) bool { return e.Headline }) {
+		fp = simhash.Fingerprint(in.Article.Title + "\n" + in.Article.Text)
+	}
 	var res RecordResult
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		var err error

@@ -41,6 +41,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -157,6 +158,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	stderr = &lockedWriter{w: stderr} // child processes write to it too
 	dir := o.workdir
 	if dir == "" {
 		if dir, err = os.MkdirTemp("", "loadbench-"); err != nil {
@@ -263,6 +265,19 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	return nil
 }
 
+// lockedWriter serializes writes to w.
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+// Write writes p to the underlying writer, one call at a time.
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
+}
+
 // loadAverage returns the 1, 5 and 15 minute load averages of the machine,
 // for the report: other work on it makes wall times noisy.
 func loadAverage() string {
@@ -329,7 +344,7 @@ func (p *siteProcess) control(ctx context.Context, method, path string, out any)
 	}
 	resp, err := p.http.Do(req)
 	if err != nil {
-		return fmt.Errorf("site control %s: %w", path, errors.Unwrap(err))
+		return fmt.Errorf("site control %s: %w", path, err)
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode >= 300 {

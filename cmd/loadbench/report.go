@@ -326,7 +326,7 @@ func (r *results) writeTable(w io.Writer) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "floor and cold: medians of %d alternating runs; wall floor %s, cold %s; cpu floor %s, cold %s\n",
+	fmt.Fprintf(w, "floor and cold: median of %d alternating run(s); wall floor %s, cold %s; cpu floor %s, cold %s\n",
 		len(r.ColdSamples), spread(r.FloorSamples, func(m measurement) float64 { return m.Wall }), spread(r.ColdSamples, func(m measurement) float64 { return m.Wall }),
 		spread(r.FloorSamples, func(m measurement) float64 { return m.CPU }), spread(r.ColdSamples, func(m measurement) float64 { return m.CPU }))
 	fmt.Fprintf(w, "wall and cpu cover the run only (worker setup: %.3fs wall, %.3fs cpu); load average before %s, after %s\n",

@@ -118,6 +118,9 @@ func (s *siteServer) facts() siteFacts {
 	return f
 }
 
+// robotsTxt allows the article pages and feeds.
+const robotsTxt = "User-agent: *\nDisallow: /admin/\nDisallow: /search\nAllow: /\n\nSitemap: /sitemap.xml\n"
+
 // hostHandler serves host number host.
 func (s *siteServer) hostHandler(host int) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -128,9 +131,9 @@ func (s *siteServer) hostHandler(host int) http.Handler {
 		}
 		conditional := r.Header.Get("If-None-Match") != "" || r.Header.Get("If-Modified-Since") != ""
 		if r.URL.Path == "/robots.txt" {
-			s.count(func(st *siteStats) *kindStats { return &st.Robots }, conditional, http.StatusOK, 0, nil)
+			s.count(func(st *siteStats) *kindStats { return &st.Robots }, conditional, http.StatusOK, int64(len(robotsTxt)), nil)
 			w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-			io.WriteString(w, "User-agent: *\nDisallow: /admin/\nDisallow: /search\nAllow: /\n\nSitemap: /sitemap.xml\n")
+			io.WriteString(w, robotsTxt)
 			return
 		}
 		s.mu.Lock()

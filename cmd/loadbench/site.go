@@ -80,16 +80,30 @@ type site struct {
 	pages, eventPages, zhPages, gbkPages int
 	pageBytes                            int64
 	kinds                                map[string]int // event pages by kind
+	zw                                   *gzip.Writer
 }
 
 // newSite generates the site for the hosts at bases.
 func newSite(opts siteOptions, bases []string) (*site, error) {
 	s := &site{opts: opts, bases: bases, byPath: map[string]*resource{}, clock: baseTime, kinds: map[string]int{}}
+	// Exactly the asked shares of Chinese and GBK outlets and of pages with
+	// a development, chosen by seeded permutations.
+	nzh := int(opts.Chinese*float64(opts.Sources) + 0.5)
+	ngbk := int(opts.GBK*float64(nzh) + 0.5)
+	rank := make([]int, opts.Sources)
+	for k, i := range newRand(opts.Seed, 0x1a46).Perm(opts.Sources) {
+		rank[i] = k
+	}
+	total := opts.Sources * opts.Items
+	events := make([]bool, total)
+	for k, id := range newRand(opts.Seed, 0xe7e).Perm(total) {
+		events[id] = k < int(opts.Events*float64(total)+0.5)
+	}
 	for i := range opts.Sources {
-		r := rand.New(rand.NewPCG(opts.Seed, 0x5eed0000+uint64(i)))
+		r := newRand(opts.Seed, 0x5eed0000+uint64(i))
 		o := &outlet{idx: i, host: i % len(bases), layout: r.IntN(2)}
-		o.zh = r.Float64() < opts.Chinese
-		o.gbk = o.zh && r.Float64() < opts.GBK
+		o.zh = rank[i] < nzh
+		o.gbk = rank[i] < ngbk
 		o.atom = !o.gbk && r.IntN(2) == 0
 		o.meta = r.IntN(2) == 0
 		if o.zh {
@@ -107,7 +121,7 @@ func newSite(opts siteOptions, bases []string) (*site, error) {
 	for j := range opts.Items {
 		for _, o := range s.outlets {
 			at := baseTime.Add(-time.Duration(j*opts.Sources+o.idx+1) * 7 * time.Minute)
-			p, err := s.newPage(o, at)
+			p, err := s.newPage(o, at, events[s.nextID])
 			if err != nil {
 				return nil, err
 			}
@@ -127,12 +141,12 @@ func newSite(opts siteOptions, bases []string) (*site, error) {
 // many items were added and how many feeds changed.
 func (s *site) change(frac float64) (added, feeds int, err error) {
 	n := int(frac*float64(s.opts.Sources*s.opts.Items) + 0.5)
-	r := rand.New(rand.NewPCG(s.opts.Seed, 0xc4a9e000+uint64(s.nextID)))
+	r := newRand(s.opts.Seed, 0xc4a9e000+uint64(s.nextID))
 	changed := map[*outlet]bool{}
 	for range n {
 		o := s.outlets[r.IntN(len(s.outlets))]
 		s.clock = s.clock.Add(3 * time.Minute)
-		p, err := s.newPage(o, s.clock)
+		p, err := s.newPage(o, s.clock, r.Float64() < s.opts.Events)
 		if err != nil {
 			return added, len(changed), err
 		}
@@ -149,12 +163,12 @@ func (s *site) change(frac float64) (added, feeds int, err error) {
 }
 
 // newPage generates and stores the page with the next id.
-func (s *site) newPage(o *outlet, at time.Time) (*page, error) {
+func (s *site) newPage(o *outlet, at time.Time, event bool) (*page, error) {
 	id := s.nextID
 	s.nextID++
-	r := rand.New(rand.NewPCG(s.opts.Seed, uint64(id)+1))
+	r := newRand(s.opts.Seed, uint64(id))
 	p := &page{id: id, outlet: o, published: at.In(baseTime.Location())}
-	if r.Float64() < s.opts.Events {
+	if event {
 		ev := eventFor(r, o.zh, p.published)
 		p.event = &ev
 	}
@@ -294,17 +308,37 @@ func (s *site) resource(kind string, body []byte, ctype string, modified time.Ti
 	res := &resource{kind: kind, body: body, ctype: ctype, etag: fmt.Sprintf(`"%016x"`, h.Sum64()), modified: modified.UTC().Truncate(time.Second)}
 	if s.opts.Gzip {
 		var buf bytes.Buffer
-		zw, err := gzip.NewWriterLevel(&buf, gzip.BestSpeed)
-		if err != nil {
-			return nil, err
+		if s.zw == nil {
+			zw, err := gzip.NewWriterLevel(&buf, gzip.BestSpeed)
+			if err != nil {
+				return nil, err
+			}
+			s.zw = zw // its compressor state is large: one per site
+		} else {
+			s.zw.Reset(&buf)
 		}
-		zw.Write(body)
-		if err := zw.Close(); err != nil {
+		s.zw.Write(body)
+		if err := s.zw.Close(); err != nil {
 			return nil, fmt.Errorf("gzip: %w", err)
 		}
 		res.gz = buf.Bytes()
 	}
 	return res, nil
+}
+
+// newRand returns the random source of one stream of the site. The seed
+// and stream go through SplitMix64 first: PCG states that differ in a few
+// low bits give correlated first outputs.
+func newRand(seed, stream uint64) *rand.Rand {
+	a := splitMix(seed ^ splitMix(stream))
+	return rand.New(rand.NewPCG(a, splitMix(a)))
+}
+
+func splitMix(x uint64) uint64 {
+	x += 0x9e3779b97f4a7c15
+	x = (x ^ x>>30) * 0xbf58476d1ce4e5b9
+	x = (x ^ x>>27) * 0x94d049bb133111eb
+	return x ^ x>>31
 }
 
 // lookup finds the resource at path on host.
