@@ -1,0 +1,363 @@
+package detect
+
+import (
+	"slices"
+	"time"
+
+	"github.com/wallwatch/worker/sources"
+)
+
+// Where the headline may be read without a recency marker: the title and
+// the opening paragraphs.
+const openingParagraphs = 3
+
+// Dates further than this before the publication date are history.
+const (
+	oldDays    = 31
+	recentDays = 10
+)
+
+// ageDays is how many days the end of d lies before ref (0 when d reaches
+// ref or later).
+func ageDays(d, ref sources.Date) int {
+	if d.IsZero() || ref.IsZero() {
+		return 0
+	}
+	end := d.Start(time.UTC)
+	switch {
+	case d.Month == 0:
+		end = end.AddDate(1, 0, -1)
+	case d.Day == 0:
+		end = end.AddDate(0, 1, -1)
+	}
+	days := int(ref.Start(time.UTC).Sub(end).Hours() / 24)
+	return max(days, 0)
+}
+
+// group is one development an article reports or retells.
+type group struct {
+	watch   int
+	ents    [2][]int
+	kind    sources.Kind
+	stage   sources.Stage
+	members []*cand
+}
+
+func (g *group) first() *cand { return g.members[0] }
+
+// assemble decides which candidates are the article's news and which its
+// history, merges the statements of one development, and orders the events.
+func (d *Detector) assemble(cands []*cand, ageRef sources.Date, pubKnown bool, ref sources.Date) []sources.Event {
+	// When the title reports a development, the opening paragraphs' statements of other
+	// kinds are its background or asides, not further news — unless the
+	// statement's verb governs a name of its kind ("上线后可使用微信支付").
+	titleKinds := map[sources.Kind]bool{}
+	for _, c := range cands {
+		if c.title && !c.bg && ageDays(c.date, ageRef) <= oldDays {
+			titleKinds[c.kind] = true
+		}
+	}
+	var anchors, floating, history, later []*cand
+	for _, c := range cands {
+		old := ageDays(c.date, ageRef) > oldDays
+		opening := c.title || c.body < openingParagraphs
+		switch {
+		case old || c.bg:
+			history = append(history, c)
+		case opening && c.bgWeak && !c.title && !c.recent:
+			history = append(history, c) // "… could already point to Alibaba's sites"
+		case opening && (c.title || len(titleKinds) == 0 || titleKinds[c.kind] || c.anchored):
+			anchors = append(anchors, c)
+		case opening:
+			floating = append(floating, c)
+		case c.recent && !c.bgWeak && (c.date.IsZero() || ageDays(c.date, ageRef) <= recentDays):
+			later = append(later, c)
+		case c.bgWeak:
+			history = append(history, c)
+		default:
+			floating = append(floating, c)
+		}
+	}
+	// Recent news further down is the headline only when the title and the
+	// opening paragraphs report none ("Recently, many users noticed that Taote …"); after
+	// opening paragraphs that do, it is an aside.
+	if len(anchors) == 0 {
+		anchors = later
+	} else {
+		floating = append(floating, later...)
+		slices.SortFunc(floating, func(x, y *cand) int { return x.order - y.order })
+	}
+	// An opening statement dated well before the news itself (the first
+	// headline statement's date, or the publication date when it gives
+	// none) is context: "after Taobao opened its checkout to WeChat Pay in
+	// September", "Last month Xianyu launched …".
+	if len(anchors) > 0 {
+		newsDate := anchors[0].date
+		if newsDate.IsZero() {
+			newsDate = ageRef
+		}
+		kept := anchors[:0]
+		for _, c := range anchors {
+			if !c.date.IsZero() && ageDays(c.date, newsDate) > recentDays {
+				history = append(history, c)
+				continue
+			}
+			kept = append(kept, c)
+		}
+		anchors = kept
+	}
+	// Headline developments: statements with the same pair, kind and stage
+	// are one; statements of different stages are one when they name the
+	// same entities (a title's "launches" and the text's "some users").
+	var heads []*group
+	for _, c := range anchors {
+		placed := false
+		for _, g := range heads {
+			if g.watch == c.watch && g.kind == c.kind && g.stage == c.stage {
+				g.add(c)
+				placed = true
+				break
+			}
+		}
+		if !placed {
+			heads = append(heads, &group{watch: c.watch, ents: cloneEnts(c.ents), kind: c.kind, stage: c.stage, members: []*cand{c}})
+		}
+	}
+	for i := 0; i < len(heads); i++ {
+		for j := i + 1; j < len(heads); j++ {
+			a, b := heads[i], heads[j]
+			if a.watch != b.watch || a.kind != b.kind || !d.compatible(a.watch, a.ents, b.ents) {
+				continue
+			}
+			a.stage = mergedStage(a.stage, a.ents, b.stage, b.ents)
+			for _, m := range b.members {
+				a.add(m)
+			}
+			heads = slices.Delete(heads, j, j+1)
+			j = i
+		}
+	}
+	for _, g := range heads {
+		slices.SortFunc(g.members, func(x, y *cand) int { return x.order - y.order })
+	}
+	slices.SortFunc(heads, func(x, y *group) int { return x.first().order - y.first().order })
+	// Other statements of a headline development join it silently; the
+	// rest is history.
+	for _, c := range floating {
+		absorbed := false
+		for _, g := range heads {
+			if g.watch == c.watch && g.kind == c.kind && d.compatible(c.watch, g.ents, c.ents) {
+				absorbed = true
+				break
+			}
+		}
+		if !absorbed {
+			history = append(history, c)
+		}
+	}
+	slices.SortFunc(history, func(x, y *cand) int { return x.order - y.order })
+	var hist []*group
+	for _, c := range history {
+		placed := false
+		for _, g := range hist {
+			if g.watch == c.watch && g.kind == c.kind && g.stage == c.stage && g.first().date == c.date &&
+				sameDevelopment(g.ents, c.ents) {
+				g.add(c)
+				placed = true
+				break
+			}
+		}
+		if !placed {
+			hist = append(hist, &group{watch: c.watch, ents: cloneEnts(c.ents), kind: c.kind, stage: c.stage, members: []*cand{c}})
+		}
+	}
+	// A launch that connects what the article says was connected before
+	// (at a stated earlier date) widens that connection.
+	for _, g := range heads {
+		if g.stage != kLaunched {
+			continue
+		}
+		when := ref
+		for _, m := range g.members {
+			if !m.date.IsZero() && ageDays(m.date, ageRef) <= oldDays {
+				when = m.date
+				break
+			}
+		}
+		for _, h := range hist {
+			hd := h.first().date
+			if h.watch == g.watch && h.kind == g.kind && (h.stage == kLaunched || h.stage == kExpanded) &&
+				!hd.IsZero() && earlier(hd, when) &&
+				within(h.ents[0], g.ents[0]) && within(h.ents[1], g.ents[1]) {
+				g.stage = kExpanded
+				break
+			}
+		}
+	}
+	out := make([]sources.Event, 0, len(heads)+len(hist))
+	for _, g := range heads {
+		out = append(out, d.event(g, true, pubKnown, ref, ageRef))
+	}
+	for _, g := range hist {
+		out = append(out, d.event(g, false, pubKnown, ref, ageRef))
+	}
+	return out
+}
+
+func (g *group) add(c *cand) {
+	g.members = append(g.members, c)
+	for side := range g.ents {
+		for _, e := range c.ents[side] {
+			if !slices.Contains(g.ents[side], e) {
+				g.ents[side] = append(g.ents[side], e)
+			}
+		}
+		slices.Sort(g.ents[side])
+	}
+}
+
+// after reports whether d lies after ref at d's precision.
+func after(d, ref sources.Date) bool {
+	switch {
+	case d.IsZero():
+		return false
+	case d.Month == 0:
+		return d.Year > ref.Year
+	case d.Day == 0:
+		return monthsBefore(d, ref) > 0
+	}
+	return d.Start(time.UTC).After(ref.Start(time.UTC))
+}
+
+// earlier reports whether a lies in a month (or, for a bare year, a year)
+// before b.
+func earlier(a, b sources.Date) bool {
+	if a.Month == 0 || b.Month == 0 {
+		return a.Year < b.Year
+	}
+	return monthsBefore(b, a) >= 1
+}
+
+func cloneEnts(e [2][]int) [2][]int { return [2][]int{slices.Clone(e[0]), slices.Clone(e[1])} }
+
+// overlapsSpecific is overlaps ignoring the company itself (entity 0).
+func overlapsSpecific(a, b []int) bool {
+	for _, x := range a {
+		if x != 0 && slices.Contains(b, x) {
+			return true
+		}
+	}
+	return false
+}
+
+// within reports whether a names some entity other than the company and
+// all such entities are in b.
+func within(a, b []int) bool {
+	n := 0
+	for _, x := range a {
+		if x == 0 {
+			continue
+		}
+		if !slices.Contains(b, x) {
+			return false
+		}
+		n++
+	}
+	return n > 0
+}
+
+// specificity counts the sides that name more than the company.
+func specificity(e [2][]int) int {
+	n := 0
+	for _, s := range e {
+		if !isCompany(s) {
+			n++
+		}
+	}
+	return n
+}
+
+func isCompany(e []int) bool { return len(e) == 1 && e[0] == 0 }
+
+// compatible reports whether two statements can be about one development.
+// On each side they share an entity or one names only the company; or they
+// share nothing at all (an ad deal's platforms and its destinations). Two
+// statements that share one side but not the other are parallel
+// developments: Ele.me taking WeChat Pay, Xianyu applying for it.
+func (d *Detector) compatible(w int, a, b [2][]int) bool {
+	var ov [2]bool
+	for side := range a {
+		ov[side] = overlapsSpecific(a[side], b[side]) || isCompany(a[side]) || isCompany(b[side])
+	}
+	return ov[0] == ov[1]
+}
+
+// event builds the output event of a group.
+func (d *Detector) event(g *group, headline, pubKnown bool, ref, ageRef sources.Date) sources.Event {
+	info := &d.watches[g.watch]
+	e := sources.Event{Pair: info.pair, Kind: g.kind, Stage: g.stage, Headline: headline}
+	for side := range g.ents {
+		ents := g.ents[side]
+		if len(ents) > 1 {
+			ents = slices.DeleteFunc(slices.Clone(ents), func(x int) bool { return x == 0 })
+		}
+		var names []string
+		for _, x := range ents {
+			names = append(names, info.names[side][x])
+		}
+		if side == 0 {
+			e.A = names
+		} else {
+			e.B = names
+		}
+	}
+	// Evidence: the opening sentence, else the title, else the first.
+	ev := g.members[0]
+	found := false
+	for _, m := range g.members {
+		if !m.title && m.body < 2 {
+			ev, found = m, true
+			break
+		}
+	}
+	if !found {
+		for _, m := range g.members {
+			if m.title {
+				ev = m
+				break
+			}
+		}
+	}
+	e.Evidence = ev.evidence
+	// Date: the most precise date the statements give, near the news for a
+	// headline; the publication month when they give none.
+	for _, m := range g.members {
+		if m.date.IsZero() || (headline && ageDays(m.date, ageRef) > oldDays) {
+			continue
+		}
+		if e.Date.IsZero() || precision(m.date) > precision(e.Date) {
+			e.Date = m.date
+		}
+	}
+	if headline && e.Date.IsZero() && pubKnown {
+		e.Date = sources.Date{Year: ref.Year, Month: ref.Month}
+	}
+	// A development dated after its own report ("will support WeChat Pay
+	// starting Sept 12") has been announced, not launched.
+	if headline && pubKnown && (e.Stage == kLaunched || e.Stage == kExpanded) && after(e.Date, ref) {
+		e.Stage = kAnnounced
+	}
+	return e
+}
+
+func precision(d sources.Date) int {
+	switch {
+	case d.IsZero():
+		return 0
+	case d.Month == 0:
+		return 1
+	case d.Day == 0:
+		return 2
+	}
+	return 3
+}

@@ -1,0 +1,319 @@
+package detect
+
+import (
+	"slices"
+	"sort"
+	"strings"
+	"unicode/utf8"
+)
+
+// mention is an entity name found in a paragraph.
+type mention struct {
+	start, end int
+	watch      int
+	side       int
+	entity     int
+	weak       bool
+}
+
+// cueHit is a cue phrase found in a paragraph.
+type cueHit struct {
+	start, end int
+	c          *cue
+}
+
+// para is one paragraph (or the title) of an article, scanned.
+type para struct {
+	idx      int // -1 for the title
+	text     string
+	f        folded
+	mentions []mention
+	cues     []cueHit
+	dates    []dateHit
+	sents    []sentence
+	skip     bool // a related-links line or similar, not article text
+}
+
+// cuesIn returns the cues starting in [a, b); cues are sorted by start.
+func (p *para) cuesIn(a, b int) []cueHit {
+	i := sort.Search(len(p.cues), func(k int) bool { return p.cues[k].start >= a })
+	j := sort.Search(len(p.cues), func(k int) bool { return p.cues[k].start >= b })
+	return p.cues[i:max(i, j)]
+}
+
+// mentionRange returns the index range of the mentions starting in [a, b).
+func (p *para) mentionRange(a, b int) (int, int) {
+	i := sort.Search(len(p.mentions), func(k int) bool { return p.mentions[k].start >= a })
+	j := sort.Search(len(p.mentions), func(k int) bool { return p.mentions[k].start >= b })
+	return i, max(i, j)
+}
+
+// datesIn returns the dates starting in [a, b).
+func (p *para) datesIn(a, b int) []dateHit {
+	i := sort.Search(len(p.dates), func(k int) bool { return p.dates[k].start >= a })
+	j := sort.Search(len(p.dates), func(k int) bool { return p.dates[k].start >= b })
+	return p.dates[i:max(i, j)]
+}
+
+// payload is what a pattern of the matcher stands for.
+type payload struct {
+	isEntity bool
+	watch    int
+	side     int
+	entity   int
+	weak     bool
+	exact    string // the cased form that must match, when case-sensitive
+	stem     bool   // a cue matching any word ending
+	cue      int    // index into Detector.cues
+}
+
+// scanPara finds the mentions and cues of a paragraph.
+func (d *Detector) scanPara(p *para) {
+	s := p.f.lower
+	type raw struct {
+		start, end int
+		pl         *payload
+	}
+	ents := make([]raw, 0, len(s)/64+4)
+	cues := make([]raw, 0, len(s)/16+4)
+	d.m.scan(s, func(start, end int, pid int32) {
+		for i := range d.payloads[pid] {
+			pl := &d.payloads[pid][i]
+			e, ok := boundary(s, start, end, pl.stem, pl.isEntity)
+			if !ok {
+				continue
+			}
+			if pl.exact != "" && p.f.cased[start:end] != pl.exact {
+				continue
+			}
+			if pl.isEntity {
+				ents = append(ents, raw{start, e, pl})
+			} else {
+				cues = append(cues, raw{start, e, pl})
+			}
+		}
+	})
+	// Longest match wins, leftmost first; a name shared by several watches
+	// keeps all its entities.
+	sortRaw := func(rs []raw) {
+		slices.SortStableFunc(rs, func(a, b raw) int {
+			if a.start != b.start {
+				return a.start - b.start
+			}
+			return (b.end - b.start) - (a.end - a.start)
+		})
+	}
+	// Longest match wins, leftmost first, within each watch: the watches
+	// read the text independently (one may know "WeChat Moments", another
+	// only "WeChat" and "Moments").
+	sortRaw(ents)
+	for w := range d.watches {
+		last := -1
+		for _, r := range ents {
+			if r.pl.watch != w || r.start < last {
+				continue
+			}
+			m := mention{start: r.start, end: r.end, watch: w, side: r.pl.side, entity: r.pl.entity, weak: r.pl.weak}
+			p.mentions = append(p.mentions, m)
+			last = r.end
+		}
+	}
+	slices.SortStableFunc(p.mentions, func(a, b mention) int { return a.start - b.start })
+	sortRaw(cues)
+	last := -1
+	mi := 0
+	for _, r := range cues {
+		if r.start < last {
+			continue
+		}
+		for mi < len(p.mentions) && p.mentions[mi].end <= r.start {
+			mi++
+		}
+		if mi < len(p.mentions) && p.mentions[mi].start < r.end {
+			continue // inside a name: "pay" in WeChat Pay
+		}
+		p.cues = append(p.cues, cueHit{r.start, r.end, &d.cues[r.pl.cue]})
+		last = r.end
+	}
+	if len(p.cues) > 0 && p.cues[0].start == 0 && p.cues[0].c.flags&fSkipLine != 0 {
+		p.skip = true
+	}
+}
+
+// boundary checks that a match of a Latin pattern starts and ends on word
+// boundaries; an entity may take a plural "s".
+func boundary(s string, start, end int, stem, entity bool) (int, bool) {
+	if isAlnum(s[start]) && start > 0 && isAlnum(s[start-1]) {
+		return 0, false
+	}
+	if stem {
+		for end < len(s) && isLatin(s[end]) {
+			end++
+		}
+		return end, true
+	}
+	if isAlnum(s[end-1]) && end < len(s) && isAlnum(s[end]) {
+		if entity && isLatin(s[end-1]) && s[end] == 's' && (end+1 == len(s) || !isAlnum(s[end+1])) {
+			return end + 1, true
+		}
+		return 0, false
+	}
+	return end, true
+}
+
+// sentence is a span of a paragraph ending in sentence punctuation, split
+// into chunks at semicolons, colons, dashes and contrastive conjunctions.
+type sentence struct {
+	start, end int
+	chunks     []chunk
+}
+
+// chunk is a clause of a sentence; contrast reports that it opens with a
+// contrastive conjunction (it is not read together with the one before).
+type chunk struct {
+	start, end int
+	contrast   bool
+}
+
+var abbreviations = map[string]bool{
+	"mr": true, "mrs": true, "ms": true, "dr": true, "st": true, "inc": true, "ltd": true, "co": true,
+	"corp": true, "vs": true, "jan": true, "feb": true, "mar": true, "apr": true, "jun": true, "jul": true,
+	"aug": true, "sep": true, "sept": true, "oct": true, "nov": true, "dec": true, "no": true, "approx": true,
+	"e.g": true, "i.e": true, "etc": true, "u.s": true, "u.k": true, "jr": true, "sr": true, "prof": true,
+}
+
+// splitSentences splits a folded paragraph into sentences and chunks.
+func splitSentences(p *para) {
+	s := p.f.lower
+	cased := p.f.cased
+	start := 0
+	flush := func(end int) {
+		for start < end && s[start] == ' ' {
+			start++
+		}
+		if start < end {
+			p.sents = append(p.sents, sentence{start: start, end: end})
+		}
+		start = end
+	}
+	for i := 0; i < len(s); {
+		c := s[i]
+		n := 1
+		end := -1
+		switch {
+		case c == '!' || c == '?':
+			end = i + 1
+		case c == '.':
+			if i+1 == len(s) || s[i+1] == ' ' || s[i+1] == '"' || s[i+1] == '\'' {
+				w := i
+				for w > 0 && (isLatin(s[w-1]) || s[w-1] == '.') {
+					w--
+				}
+				prev := s[w:i]
+				j := i + 1
+				for j < len(s) && (s[j] == ' ' || s[j] == '"' || s[j] == '\'') {
+					j++
+				}
+				single := len(prev) == 1 || (len(prev) > 1 && prev[len(prev)-2] == '.')
+				if j == len(s) || (!abbreviations[prev] && !single && (isUpper(cased[j]) || s[j] >= 0x80 || (s[j] >= '0' && s[j] <= '9'))) {
+					end = i + 1
+				}
+			}
+		case c >= 0x80:
+			var r rune
+			r, n = utf8.DecodeRuneInString(s[i:])
+			if r == '。' || r == '…' {
+				end = i + n
+			}
+		}
+		if end < 0 {
+			i += n
+			continue
+		}
+		// Closing quotes and brackets stay with their sentence.
+		for end < len(s) {
+			r2, n2 := utf8.DecodeRuneInString(s[end:])
+			if r2 == '"' || r2 == '\'' || r2 == ')' || r2 == '」' || r2 == '』' || r2 == '】' || r2 == '》' || r2 == '!' || r2 == '?' || r2 == '。' {
+				end += n2
+				continue
+			}
+			break
+		}
+		flush(end)
+		i = end
+	}
+	flush(len(s))
+	for si := range p.sents {
+		splitChunks(p, &p.sents[si])
+	}
+}
+
+// splitChunks splits a sentence at ; : " - ", a space between two Chinese
+// phrases, and before contrastive conjunctions.
+func splitChunks(p *para, se *sentence) {
+	s := p.f.lower
+	type cut struct {
+		at       int // where the next chunk starts
+		end      int // where the previous chunk ends
+		contrast bool
+	}
+	var cuts []cut
+	for i := se.start; i < se.end; i++ {
+		switch c := s[i]; {
+		case c == ';' || c == ':':
+			cuts = append(cuts, cut{i + 1, i, false})
+		case c == '-' && i > se.start && s[i-1] == ' ' && i+1 < se.end && s[i+1] == ' ':
+			cuts = append(cuts, cut{i + 1, i, false})
+		case c == ' ' && i > se.start && i+1 < se.end && (s[i-1] >= 0x80 || s[i-1] == '"') && (s[i+1] >= 0x80 || s[i+1] == '"'):
+			prev, next := lastRune(s, i), nextRune(s, i+1)
+			if (isHan(prev) || prev == '"') && (isHan(next) || next == '"') {
+				cuts = append(cuts, cut{i + 1, i, false})
+			}
+		case c == 0xe8 && strings.HasPrefix(s[i:], "而") && i > se.start && s[i-1] == ',':
+			cuts = append(cuts, cut{i, i - 1, true})
+		}
+	}
+	for _, c := range p.cuesIn(se.start+1, se.end) {
+		if c.c.flags&fContrast == 0 {
+			continue
+		}
+		at := c.start
+		end := at
+		for end > se.start && (s[end-1] == ' ' || s[end-1] == ',') {
+			end--
+		}
+		cuts = append(cuts, cut{at, end, true})
+	}
+	slices.SortFunc(cuts, func(a, b cut) int { return a.at - b.at })
+	start, contrast := se.start, false
+	for _, c := range cuts {
+		if c.at <= start {
+			continue
+		}
+		if c.end > start {
+			se.chunks = append(se.chunks, chunk{start, c.end, contrast})
+		}
+		start, contrast = c.at, c.contrast
+	}
+	if start < se.end {
+		se.chunks = append(se.chunks, chunk{start, se.end, contrast})
+	}
+}
+
+// segments splits [start, end) at commas.
+func segments(s string, start, end int) [][2]int {
+	var out [][2]int
+	a := start
+	for i := start; i < end; i++ {
+		if s[i] == ',' {
+			if i > a {
+				out = append(out, [2]int{a, i})
+			}
+			a = i + 1
+		}
+	}
+	if end > a {
+		out = append(out, [2]int{a, end})
+	}
+	return out
+}
