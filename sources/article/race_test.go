@@ -1,0 +1,7 @@
+//go:build race
+
+package article
+
+// raceEnabled slows the page-heavy tests down tenfold; the suites are then
+// left to the ordinary test run.
+const raceEnabled = true
