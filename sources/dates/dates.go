@@ -100,7 +100,8 @@ func FindAll(text string, loc *time.Location) []Match {
 	if loc == nil {
 		loc = time.UTC
 	}
-	m := matcher{s: text, toks: tokenize(text, 0, nil), loc: loc, find: true}
+	var buf [64]token
+	m := matcher{s: text, toks: tokenize(text, 0, buf[:0]), loc: loc, find: true}
 	var out []Match
 	for i := 0; i < len(m.toks); {
 		p, ok := m.at(i)
