@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus/testutil"
+
 	"github.com/wallwatch/worker/alerts"
 	"github.com/wallwatch/worker/alerts/slackfake"
 	"github.com/wallwatch/worker/sources/detect"
@@ -238,5 +240,43 @@ func TestLinksIntoLoopbackAreRefused(t *testing.T) {
 	}
 	if len(rep.Sources[0].ArticleErrors) != 1 || !strings.Contains(rep.Sources[0].ArticleErrors[0].Error(), "private or loopback") {
 		t.Errorf("article errors = %v", rep.Sources[0].ArticleErrors)
+	}
+}
+
+func TestOverlappingPassesOfASourceAreSkippedAndCounted(t *testing.T) {
+	release := make(chan struct{})
+	entered := make(chan struct{}, 1)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case entered <- struct{}{}:
+		default:
+		}
+		<-release
+		fmt.Fprint(w, `<rss version="2.0"><channel><title>t</title></channel></rss>`)
+	}))
+	defer srv.Close()
+	defer close(release)
+	s := &site{Server: srv}
+	w := newWorker(t, s, alerts.NewWriter(&strings.Builder{}, "json"), srv.URL+"/feed.xml")
+
+	done := make(chan worker.Report)
+	go func() {
+		rep, _ := w.RunOnce(context.Background(), worker.RunOptions{})
+		done <- rep
+	}()
+	<-entered // the first pass is in flight
+	rep, err := w.RunOnce(context.Background(), worker.RunOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Sources[0].Skipped == "" {
+		t.Errorf("an overlapping pass was not skipped: %+v", rep.Sources[0])
+	}
+	if got := testutil.ToFloat64(w.Metrics().SourceSkips.WithLabelValues("feed-0")); got != 1 {
+		t.Errorf("skips counted = %v, want 1", got)
+	}
+	release <- struct{}{}
+	if first := <-done; first.Sources[0].Skipped != "" || first.Sources[0].Err != nil {
+		t.Errorf("the first pass: %+v", first.Sources[0])
 	}
 }

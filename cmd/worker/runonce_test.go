@@ -378,3 +378,53 @@ func TestSecondRunMakesOnlyConditionalRequests(t *testing.T) {
 		t.Errorf("second run would post:\n%s", stdout)
 	}
 }
+
+func TestEventsListFormats(t *testing.T) {
+	f := newFixture(t)
+	cfg := f.config(t, "")
+	if _, stderr, code := runCLI(t, "run-once", "--config", cfg, "--no-alerts"); code != 0 {
+		t.Fatalf("run-once exit %d:\n%s", code, stderr)
+	}
+	out, stderr, code := runCLI(t, "events", "list", "--config", cfg, "--format", "json")
+	if code != 0 {
+		t.Fatalf("events list exit %d:\n%s", code, stderr)
+	}
+	var rows []timelineRow
+	if err := json.Unmarshal([]byte(out), &rows); err != nil {
+		t.Fatalf("events list --format json: %v\n%.300s", err, out)
+	}
+	var news, background, alerted int
+	last := ""
+	for _, r := range rows {
+		if r.Headline {
+			news++
+		} else {
+			background++
+		}
+		if r.Alerted {
+			alerted++
+		}
+		if d := r.Date.String(); d != "" {
+			if d < last {
+				t.Errorf("timeline out of order: %s after %s", d, last)
+			}
+			last = d
+		}
+	}
+	if news < len(f.expected.Developments) || background == 0 || alerted != 0 {
+		t.Errorf("timeline: %d news, %d background, %d alerted (--no-alerts)", news, background, alerted)
+	}
+	csvOut, _, code := runCLI(t, "events", "list", "--config", cfg, "--format", "csv", "--since", "2024-01-01")
+	if code != 0 || !strings.HasPrefix(csvOut, "date,pair,a,b,kind,stage,headline") {
+		t.Errorf("csv: exit %d\n%.200s", code, csvOut)
+	}
+	for _, line := range strings.Split(strings.TrimSpace(csvOut), "\n")[1:] {
+		if line < "2024" {
+			t.Errorf("--since 2024-01-01 kept %q", line)
+		}
+	}
+	table, _, _ := runCLI(t, "events", "list", "--config", cfg)
+	if !strings.Contains(table, "DATE") || !strings.Contains(table, "WeChat Pay") {
+		t.Errorf("table:\n%.300s", table)
+	}
+}
