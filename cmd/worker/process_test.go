@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -15,6 +16,7 @@ import (
 	"time"
 
 	"github.com/wallwatch/worker/alerts/slackfake"
+	"github.com/wallwatch/worker/internal/sharedtest"
 )
 
 // TestMain lets the test binary stand in for the worker binary: with
@@ -175,44 +177,117 @@ func TestServeWithConcurrentRunOnce(t *testing.T) {
 	}
 }
 
+// slackStandIn is a Slack API stand-in the kill test runs against.
+type slackStandIn struct {
+	apiURL   string
+	messages func() []slackfake.Message // every stored message, replies included
+}
+
+// goSlack is the in-repo stand-in, answering chat.postMessage 0.4 s after
+// storing the message.
+func goSlack(t *testing.T) slackStandIn {
+	s := slackfake.New(t, slackfake.WithToken("xoxb-kill"), slackfake.WithChannel("C0KIL", "alerts"))
+	s.Delay(400 * time.Millisecond)
+	return slackStandIn{apiURL: s.APIURL(), messages: func() []slackfake.Message { return s.Messages("C0KIL") }}
+}
+
+// pySlack is ../shared/tools/fakeslack.py --delay 0.4, when python3 and the
+// shared tools are present.
+func pySlack(t *testing.T) slackStandIn {
+	tool := sharedtest.Path(t, "tools", "fakeslack.py")
+	py, err := exec.LookPath("python3")
+	if err != nil {
+		t.Skip("python3 not found")
+	}
+	addr := freeAddr(t)
+	_, port, _ := net.SplitHostPort(addr)
+	cmd := exec.Command(py, tool, "--port", port, "--token", "xoxb-kill", "--delay", "0.4")
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		if c, err := net.Dial("tcp", addr); err == nil {
+			c.Close()
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("fakeslack.py did not start")
+		}
+	}
+	return slackStandIn{apiURL: "http://" + addr + "/api/", messages: func() []slackfake.Message {
+		_, body := get("http://" + addr + "/calls")
+		var calls []struct {
+			Path   string         `json:"path"`
+			Params map[string]any `json:"params"`
+			Result any            `json:"result"`
+		}
+		if err := json.Unmarshal([]byte(body), &calls); err != nil {
+			t.Fatalf("fakeslack.py /calls: %v", err)
+		}
+		var out []slackfake.Message
+		for _, c := range calls {
+			res, ok := c.Result.(map[string]any)
+			if !strings.HasSuffix(c.Path, "chat.postMessage") || !ok || res["ok"] != true {
+				continue
+			}
+			m := slackfake.Message{TS: fmt.Sprint(res["ts"])}
+			m.Text, _ = c.Params["text"].(string)
+			m.ThreadTS, _ = c.Params["thread_ts"].(string)
+			m.Blocks, _ = json.Marshal(c.Params["blocks"])
+			if md, ok := c.Params["metadata"].(map[string]any); ok {
+				payload, _ := md["event_payload"].(map[string]any)
+				m.Metadata = &slackfake.Metadata{EventPayload: payload}
+			}
+			out = append(out, m)
+		}
+		return out
+	}}
+}
+
 func TestKilledRunsNeverDoubleAnAlert(t *testing.T) {
 	if testing.Short() {
 		t.Skip("kills worker processes repeatedly")
 	}
-	f := newFixture(t)
-	slack := slackfake.New(t, slackfake.WithToken("xoxb-kill"), slackfake.WithChannel("C0KIL", "alerts"))
-	slack.Delay(400 * time.Millisecond) // Slack stores the message, then answers late
-	cfg := f.config(t, "slack:\n  token: xoxb-kill\n  channel: C0KIL\n  api_url: "+slack.APIURL()+"\n")
+	for name, standIn := range map[string]func(*testing.T) slackStandIn{"slackfake": goSlack, "fakeslack.py": pySlack} {
+		t.Run(name, func(t *testing.T) {
+			f := newFixture(t)
+			slack := standIn(t)
+			cfg := f.config(t, "slack:\n  token: xoxb-kill\n  channel: C0KIL\n  api_url: "+slack.apiURL+"\n")
 
-	rng := rand.New(rand.NewPCG(1, 2))
-	for i := range 6 {
-		cmd, _ := startWorker(t, "run-once", "--config", cfg)
-		time.Sleep(time.Duration(300+rng.IntN(2500)) * time.Millisecond)
-		_ = cmd.Process.Signal(syscall.SIGKILL)
-		_ = cmd.Wait()
-		t.Logf("kill %d: %d messages so far", i+1, len(slack.Messages("C0KIL")))
-	}
-	// Then let it finish.
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	for i := 0; i < 3 && ctx.Err() == nil; i++ {
-		cmd, out := startWorker(t, "run-once", "--config", cfg)
-		if err := cmd.Wait(); err != nil {
-			t.Fatalf("final run: %v\n%s", err, out)
-		}
-	}
-	msgs := slack.Messages("C0KIL")
-	f.checkAlerts(t, msgs)
-	// No message posted twice: the idempotency keys are unique.
-	keys := map[string]int{}
-	for _, m := range msgs {
-		if m.Metadata != nil {
-			keys[fmt.Sprint(m.Metadata.EventPayload["key"])]++
-		}
-	}
-	for k, n := range keys {
-		if n > 1 {
-			t.Errorf("message %s posted %d times", k, n)
-		}
+			rng := rand.New(rand.NewPCG(1, 2))
+			for i := range 6 {
+				cmd, _ := startWorker(t, "run-once", "--config", cfg)
+				time.Sleep(time.Duration(300+rng.IntN(2500)) * time.Millisecond)
+				_ = cmd.Process.Signal(syscall.SIGKILL)
+				_ = cmd.Wait()
+				t.Logf("kill %d: %d messages so far", i+1, len(slack.messages()))
+			}
+			// Then let it finish.
+			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+			defer cancel()
+			for i := 0; i < 3 && ctx.Err() == nil; i++ {
+				cmd, out := startWorker(t, "run-once", "--config", cfg)
+				if err := cmd.Wait(); err != nil {
+					t.Fatalf("final run: %v\n%s", err, out)
+				}
+			}
+			msgs := slack.messages()
+			f.checkAlerts(t, msgs)
+			// No message posted twice: the idempotency keys are unique.
+			keys := map[string]int{}
+			for _, m := range msgs {
+				if m.Metadata == nil {
+					t.Errorf("message without an idempotency key: %.100s", m.Text)
+					continue
+				}
+				keys[fmt.Sprint(m.Metadata.EventPayload["key"])]++
+			}
+			for k, n := range keys {
+				if n > 1 {
+					t.Errorf("message %s posted %d times", k, n)
+				}
+			}
+		})
 	}
 }
