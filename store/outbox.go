@@ -286,6 +286,20 @@ func delivery(ctx context.Context, tx *sql.Tx, id int64) (Delivery, error) {
 	if d.Article, err = readArticle(ctx, tx, featured.Int64); err != nil {
 		return Delivery{}, err
 	}
+	// The evidence quoted is the featured article's own sentence, where it
+	// reports the development, so the quote matches the headline linked.
+	for i := range d.Developments {
+		var ev string
+		err := tx.QueryRowContext(ctx, `SELECT evidence FROM events WHERE article_id = ? AND development_id = ? ORDER BY seq LIMIT 1`,
+			featured.Int64, d.Developments[i].ID).Scan(&ev)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+		case err != nil:
+			return Delivery{}, fmt.Errorf("read evidence: %w", err)
+		case ev != "":
+			d.Developments[i].Evidence = ev
+		}
+	}
 
 	var p PostedRef
 	var date string

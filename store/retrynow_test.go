@@ -40,3 +40,23 @@ func TestRetryNowMakesDeferredDeliveriesDue(t *testing.T) {
 		t.Errorf("RetryNow touched %d leased rows", n)
 	}
 }
+
+func TestAlertQuotesTheFeaturedArticlesEvidence(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	later := hl("Taobao", "WeChat Pay", sources.KindPayment, sources.StageTesting, "2024-02")
+	later.Evidence = "淘宝开始测试微信支付。"
+	rec(t, s, RecordInput{Article: art("https://zh.example/1", "2024-02-22"), Events: []sources.Event{later}, Alert: true, Now: t0})
+	earlier := later
+	earlier.Evidence = "Taobao began testing WeChat Pay."
+	rec(t, s, RecordInput{Article: art("https://en.example/1", "2024-02-21"), Events: []sources.Event{earlier}, Alert: true, Now: t0})
+
+	ds, err := s.Claim(ctx, "me:1:1", t0, time.Minute, 10, nil)
+	if err != nil || len(ds) != 1 || ds[0].Kind != KindAlert {
+		t.Fatalf("claim: %v %+v", err, ds)
+	}
+	if ds[0].Article.URL != "https://en.example/1" || ds[0].Developments[0].Evidence != earlier.Evidence {
+		t.Errorf("alert features %s quoting %q; want the earlier article and its own sentence",
+			ds[0].Article.URL, ds[0].Developments[0].Evidence)
+	}
+}
