@@ -13,9 +13,6 @@ import (
 
 	"github.com/wallwatch/worker/alerts"
 	"github.com/wallwatch/worker/config"
-	"github.com/wallwatch/worker/sources/detect"
-	"github.com/wallwatch/worker/sources/feed"
-	"github.com/wallwatch/worker/sources/fetch"
 	"github.com/wallwatch/worker/store"
 	"github.com/wallwatch/worker/worker"
 )
@@ -154,57 +151,26 @@ func withProfiles(in phaseInput, f func() error) (measurement, error) {
 	return m, err
 }
 
-// openWorker builds a worker the way cmd/worker does from the default
-// config, with the benchmark's settings: its own database, the generated
-// feeds, no rate limit, private networks allowed (the site is on loopback),
-// alerts rendered as JSON into io.Discard.
+// openWorker builds a worker as cmd/worker does (worker.Open) from the
+// default config, with the benchmark's settings: its own database, the
+// generated feeds, no rate limit, private networks allowed (the site is on
+// loopback), alerts rendered as JSON into io.Discard.
 func openWorker(ctx context.Context, in phaseInput) (*worker.Worker, *store.Store, error) {
 	cfg := config.Defaults()
+	cfg.Database = in.DB
 	cfg.HTTP.PerHostRate = 0
 	cfg.HTTP.AllowPrivateNetworks = true
 	cfg.HTTP.PerHostConcurrency = in.Limits.PerHost
-	loc, err := time.LoadLocation(cfg.Timezone)
-	if err != nil {
-		return nil, nil, fmt.Errorf("timezone %s: %w", cfg.Timezone, err)
-	}
-	client := fetch.New(fetch.Options{
-		UserAgent:          cfg.HTTP.UserAgent,
-		Timeout:            cfg.HTTP.Timeout.D(),
-		MaxBodyBytes:       cfg.HTTP.MaxBodyBytes,
-		AllowPrivate:       cfg.HTTP.AllowPrivateNetworks,
-		PerHostConcurrency: cfg.HTTP.PerHostConcurrency,
-		PerHostRate:        cfg.HTTP.PerHostRate,
-		Robots:             true,
-	})
-	srcs := make([]worker.Source, 0, len(in.Feeds))
+	cfg.Alerts.MaxAge = 0 // the generated news is dated 2025: alert it all
 	for _, f := range in.Feeds {
-		src, err := feed.New(f.Name, f.URL, client, loc)
-		if err != nil {
-			return nil, nil, err
-		}
-		srcs = append(srcs, worker.Source{Source: src, URL: f.URL})
+		cfg.Sources = append(cfg.Sources, config.Source{Name: f.Name, URL: f.URL, Type: config.TypeFeed})
 	}
-	st, err := store.Open(ctx, in.DB)
-	if err != nil {
-		return nil, nil, err
-	}
-	w, err := worker.New(worker.Config{
-		Store:              st,
-		Fetch:              client,
-		Detector:           detect.New(detect.DefaultLexicon()),
+	return worker.Open(ctx, &cfg, worker.OpenOptions{
 		Notifier:           alerts.NewWriter(io.Discard, alerts.FormatJSON),
-		Sources:            srcs,
-		Location:           loc,
-		MaxAge:             0, // the generated news is dated 2025: alert it all
 		Logger:             slog.New(slog.DiscardHandler),
 		ArticleConcurrency: in.Limits.Articles,
 		SourceConcurrency:  in.Limits.Sources,
 	})
-	if err != nil {
-		st.Close()
-		return nil, nil, err
-	}
-	return w, st, nil
 }
 
 // summarize adds up a pass's report.

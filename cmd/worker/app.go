@@ -16,10 +16,6 @@ import (
 
 	"github.com/wallwatch/worker/alerts"
 	"github.com/wallwatch/worker/config"
-	"github.com/wallwatch/worker/sources/detect"
-	"github.com/wallwatch/worker/sources/feed"
-	"github.com/wallwatch/worker/sources/fetch"
-	"github.com/wallwatch/worker/sources/listing"
 	"github.com/wallwatch/worker/store"
 	"github.com/wallwatch/worker/worker"
 )
@@ -84,6 +80,20 @@ func (a *app) loadConfig() (*config.Config, error) {
 	return config.Load(config.Locate(a.configPath, a.env), a.env)
 }
 
+// setup loads the config and builds the logger, for the commands that
+// need both.
+func (a *app) setup() (*config.Config, *slog.Logger, error) {
+	cfg, err := a.loadConfig()
+	if err != nil {
+		return nil, nil, err
+	}
+	log, err := a.logger()
+	if err != nil {
+		return nil, nil, err
+	}
+	return cfg, log, nil
+}
+
 // logger builds the process's one logger, on stderr.
 func (a *app) logger() (*slog.Logger, error) {
 	var level slog.Level
@@ -114,57 +124,6 @@ func isTerminal(w io.Writer) bool {
 	return ok && term.IsTerminal(int(f.Fd()))
 }
 
-// newDetector builds the detector from the shipped lexicon and the config's
-// watch section.
-func newDetector(cfg *config.Config) (*detect.Detector, error) {
-	lex := detect.DefaultLexicon()
-	if len(cfg.Watch) > 0 {
-		var err error
-		if lex, err = lex.Extend(cfg.Watch); err != nil {
-			return nil, fmt.Errorf("config %s: watch: %w: %w", cfg.Path, config.ErrInvalid, err)
-		}
-	}
-	return detect.New(lex), nil
-}
-
-func newFetcher(cfg *config.Config) *fetch.Client {
-	return fetch.New(fetch.Options{
-		UserAgent:          cfg.HTTP.UserAgent,
-		Timeout:            cfg.HTTP.Timeout.D(),
-		MaxBodyBytes:       cfg.HTTP.MaxBodyBytes,
-		AllowPrivate:       cfg.HTTP.AllowPrivateNetworks,
-		PerHostConcurrency: cfg.HTTP.PerHostConcurrency,
-		PerHostRate:        cfg.HTTP.PerHostRate,
-		Robots:             true,
-	})
-}
-
-func newSources(cfg *config.Config, client *fetch.Client) ([]worker.Source, error) {
-	out := make([]worker.Source, 0, len(cfg.Sources))
-	for i, s := range cfg.Sources {
-		var src worker.Source
-		switch s.Type {
-		case config.TypeFeed:
-			f, err := feed.New(s.Name, s.URL, client, cfg.Location)
-			if err != nil {
-				return nil, fmt.Errorf("config %s: sources[%d]: %w: %w", cfg.Path, i, config.ErrInvalid, err)
-			}
-			src.Source = f
-		case config.TypeHTML:
-			sel := listing.Selectors{Item: s.Selectors.Item, Link: s.Selectors.Link, Title: s.Selectors.Title,
-				Date: s.Selectors.Date, Next: s.Selectors.Next}
-			l, err := listing.New(s.Name, s.URL, sel, client, cfg.Location)
-			if err != nil {
-				return nil, fmt.Errorf("config %s: sources[%d]: %w: %w", cfg.Path, i, config.ErrInvalid, err)
-			}
-			src.Source = l
-		}
-		src.URL, src.Schedule = s.URL, s.Schedule
-		out = append(out, src)
-	}
-	return out, nil
-}
-
 // notifierMode chooses where alerts go.
 type notifierMode int
 
@@ -188,34 +147,13 @@ func (a *app) newNotifier(cfg *config.Config, mode notifierMode) (alerts.Notifie
 	}
 }
 
-// openWorker builds the store, clients, sources and worker from the config.
+// openWorker builds the worker and its store from the config.
 func (a *app) openWorker(ctx context.Context, cfg *config.Config, log *slog.Logger, mode notifierMode, m *worker.Metrics) (*worker.Worker, *store.Store, error) {
-	det, err := newDetector(cfg)
-	if err != nil {
-		return nil, nil, err
-	}
-	client := newFetcher(cfg)
-	srcs, err := newSources(cfg, client)
-	if err != nil {
-		return nil, nil, err
-	}
 	n, err := a.newNotifier(cfg, mode)
 	if err != nil {
 		return nil, nil, fmt.Errorf("slack: %w", err)
 	}
-	st, err := store.Open(ctx, cfg.Database)
-	if err != nil {
-		return nil, nil, err
-	}
-	w, err := worker.New(worker.Config{
-		Store: st, Fetch: client, Detector: det, Notifier: n, Sources: srcs,
-		Location: cfg.Location, MaxAge: cfg.Alerts.MaxAge.D(), Logger: log, Metrics: m,
-	})
-	if err != nil {
-		st.Close()
-		return nil, nil, err
-	}
-	return w, st, nil
+	return worker.Open(ctx, cfg, worker.OpenOptions{Notifier: n, Logger: log, Metrics: m})
 }
 
 // parseDay reads a --since value: YYYY-MM-DD (in loc) or RFC 3339.

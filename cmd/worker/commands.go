@@ -14,6 +14,7 @@ import (
 
 	"github.com/wallwatch/worker/sources"
 	"github.com/wallwatch/worker/store"
+	"github.com/wallwatch/worker/worker"
 )
 
 func (a *app) configCmd() *cobra.Command {
@@ -27,7 +28,7 @@ func (a *app) configCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if _, err := newDetector(cfg); err != nil {
+			if _, err := worker.NewDetector(cfg); err != nil {
 				return err
 			}
 			from := cfg.Path
@@ -56,11 +57,7 @@ func (a *app) sourcesCmd() *cobra.Command {
 		Short: "Fetch one source now and show the items and events it would produce, writing nothing",
 		Args:  exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			cfg, err := a.loadConfig()
-			if err != nil {
-				return err
-			}
-			log, err := a.logger()
+			cfg, log, err := a.setup()
 			if err != nil {
 				return err
 			}
@@ -68,12 +65,12 @@ func (a *app) sourcesCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			det, err := newDetector(cfg)
+			det, err := worker.NewDetector(cfg)
 			if err != nil {
 				return err
 			}
-			client := newFetcher(cfg)
-			srcs, err := newSources(cfg, client)
+			client := worker.NewFetcher(cfg)
+			srcs, err := worker.NewSources(cfg, client)
 			if err != nil {
 				return err
 			}

@@ -14,6 +14,7 @@ import (
 	"github.com/wallwatch/worker/sources"
 	"github.com/wallwatch/worker/sources/article"
 	"github.com/wallwatch/worker/sources/detect"
+	"github.com/wallwatch/worker/worker"
 )
 
 // extractResult is one line of `worker extract --json`.
@@ -46,7 +47,7 @@ func (a *app) extractCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			det, err := newDetector(cfg)
+			det, err := worker.NewDetector(cfg)
 			if err != nil {
 				return err
 			}

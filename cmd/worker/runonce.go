@@ -26,11 +26,7 @@ func (a *app) runOnceCmd() *cobra.Command {
 		Short: "One pass over all (or --source) sources, then deliver alerts and exit",
 		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			cfg, err := a.loadConfig()
-			if err != nil {
-				return err
-			}
-			log, err := a.logger()
+			cfg, log, err := a.setup()
 			if err != nil {
 				return err
 			}

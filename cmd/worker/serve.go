@@ -21,11 +21,7 @@ func (a *app) serveCmd() *cobra.Command {
 		Short: "Run on the configured schedules, serving /healthz, /readyz and /metrics, until SIGTERM",
 		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			cfg, err := a.loadConfig()
-			if err != nil {
-				return err
-			}
-			log, err := a.logger()
+			cfg, log, err := a.setup()
 			if err != nil {
 				return err
 			}
