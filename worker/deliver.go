@@ -257,6 +257,11 @@ func Alive(owner string) bool {
 	if err != nil || pid <= 0 {
 		return true
 	}
+	if start, ok := processStart(pid); ok || !strings.HasPrefix(parts[2], "t") {
+		// Alive only if the process with that pid is the one that started
+		// then (not a later process that reused the pid).
+		return ok && start == parts[2]
+	}
 	err = syscall.Kill(pid, 0)
 	return err == nil || errors.Is(err, syscall.EPERM)
 }

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net/url"
 	"os"
+	"strings"
 	"sync"
 	"time"
 
@@ -105,11 +106,37 @@ var (
 )
 
 // Owner identifies this process to the store's delivery leases:
-// "host:pid:start".
+// "host:pid:start", where start is the process's start time as the kernel
+// records it (so a new process that reuses the pid, as pid 1 in a restarted
+// container does, is a different owner), or the clock when that is unknown.
 func Owner() string {
 	ownerOnce.Do(func() {
 		host, _ := os.Hostname()
-		owner = fmt.Sprintf("%s:%d:%d", host, os.Getpid(), time.Now().UnixNano())
+		start, ok := processStart(os.Getpid())
+		if !ok {
+			start = fmt.Sprintf("t%d", time.Now().UnixNano())
+		}
+		owner = fmt.Sprintf("%s:%d:%s", host, os.Getpid(), start)
 	})
 	return owner
+}
+
+// processStart reads a process's start time (clock ticks since boot) from
+// /proc/PID/stat.
+func processStart(pid int) (string, bool) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return "", false
+	}
+	// The command name (field 2) may hold spaces: count fields after it.
+	s := string(b)
+	i := strings.LastIndexByte(s, ')')
+	if i < 0 {
+		return "", false
+	}
+	f := strings.Fields(s[i+1:])
+	if len(f) < 20 {
+		return "", false
+	}
+	return f[19], true // field 22: starttime
 }

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync/atomic"
@@ -278,5 +280,27 @@ func TestOverlappingPassesOfASourceAreSkippedAndCounted(t *testing.T) {
 	release <- struct{}{}
 	if first := <-done; first.Sources[0].Skipped != "" || first.Sources[0].Err != nil {
 		t.Errorf("the first pass: %+v", first.Sources[0])
+	}
+}
+
+func TestAliveTellsDeadAndReusedPids(t *testing.T) {
+	if !worker.Alive(worker.Owner()) {
+		t.Error("this process is not alive")
+	}
+	host, _ := os.Hostname()
+	cmd := exec.Command("sleep", "0")
+	if err := cmd.Run(); err != nil {
+		t.Skip("no sleep command:", err)
+	}
+	dead := fmt.Sprintf("%s:%d:12345", host, cmd.Process.Pid)
+	if worker.Alive(dead) {
+		t.Errorf("an exited process is alive: %s", dead)
+	}
+	reused := fmt.Sprintf("%s:%d:1", host, os.Getpid()) // our pid, another start time
+	if worker.Alive(reused) {
+		t.Errorf("a reused pid counts as the old owner: %s", reused)
+	}
+	if !worker.Alive("other-host:1:1") {
+		t.Error("an owner on another host must be assumed alive (its lease ends by time)")
 	}
 }
