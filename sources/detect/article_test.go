@@ -416,7 +416,7 @@ func TestDetectArticles(t *testing.T) {
 				Text: "Alibaba's Taobao is running a limited trial that lets shoppers pay for orders through Tencent's WeChat, according to screenshots circulating online.\n" +
 					"Buyers can either scan a QR code with WeChat or send a payment request to a WeChat contact. Taobao customer service confirmed the test but gave no date for a wider rollout.",
 			},
-			want: []brief{{"Taobao", "WeChat+WeChat Pay", kPayment, kTesting, "2022-03", true}},
+			want: []brief{{"Taobao", "WeChat Pay", kPayment, kTesting, "2022-03", true}},
 		},
 		{
 			name: "zh other outlet on wechat links in group chats",
@@ -438,7 +438,7 @@ func TestDetectArticles(t *testing.T) {
 			},
 			want: []brief{
 				{"Ele.me+Youku+Damai", "WeChat Pay", kPayment, kLaunched, "2021-09-28", true},
-				{"Xianyu+Freshippo", "WeChat Pay", kPayment, kAnnounced, "2021-09", true},
+				{"Xianyu+Freshippo", "WeChat Pay", kPayment, kAnnounced, "2021-09-28", true},
 			},
 		},
 		{

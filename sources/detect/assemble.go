@@ -41,6 +41,25 @@ type group struct {
 	kind    sources.Kind
 	stage   sources.Stage
 	members []*cand
+	near    []int // paragraphs of statements that joined it silently
+}
+
+// nearBody reports whether paragraph body holds, or is next to, a
+// statement of the group: an "also" statement adds its entities only there
+// ("…群聊中的淘宝链接同样可以直接打开。闲鱼…的商品链接也能…直接访问"), not
+// pages later, where it is another development.
+func (g *group) nearBody(body int) bool {
+	for _, m := range g.members {
+		if body-m.body <= 1 && m.body-body <= 1 {
+			return true
+		}
+	}
+	for _, b := range g.near {
+		if body-b <= 1 && b-body <= 1 {
+			return true
+		}
+	}
+	return false
 }
 
 func (g *group) first() *cand { return g.members[0] }
@@ -143,13 +162,38 @@ func (d *Detector) assemble(cands []*cand, ageRef sources.Date, pubKnown bool, r
 	slices.SortFunc(heads, func(x, y *group) int { return x.first().order - y.first().order })
 	// Other statements of a headline development join it silently; the
 	// rest is history.
+	// A statement that the connection now reaches more ("群聊中的淘宝链接同样
+	// 可以直接打开") widens a launch; one that says the same of another
+	// entity with "also" ("闲鱼…的商品链接也能在微信对话框中直接访问") adds it.
 	for _, c := range floating {
 		absorbed := false
 		for _, g := range heads {
-			if g.watch == c.watch && g.kind == c.kind && d.compatible(c.watch, g.ents, c.ents) {
-				absorbed = true
-				break
+			if g.watch != c.watch || g.kind != c.kind {
+				continue
 			}
+			// Only about the news itself: undated, or dated as it is.
+			same := c.date.IsZero() || slices.ContainsFunc(g.members, func(m *cand) bool { return m.date == c.date }) ||
+				ageDays(c.date, groupDate(g, ageRef)) <= recentDays && !after(c.date, groupDate(g, ageRef))
+			widens := same && c.stage == kExpanded && (g.stage == kLaunched || g.stage == kExpanded)
+			// "The arrangement is a trial for now": the launch is a test.
+			narrows := same && c.stage == kTesting && g.stage == kLaunched
+			switch {
+			case d.compatible(c.watch, g.ents, c.ents):
+				g.near = append(g.near, c.body)
+			case c.also && same && (c.stage == g.stage || widens) && g.nearBody(c.body) &&
+				(overlapsSpecific(g.ents[0], c.ents[0]) || overlapsSpecific(g.ents[1], c.ents[1])):
+				g.add(c)
+			default:
+				continue
+			}
+			if widens {
+				g.stage = kExpanded
+			}
+			if narrows {
+				g.stage = kTesting
+			}
+			absorbed = true
+			break
 		}
 		if !absorbed {
 			history = append(history, c)
@@ -172,9 +216,11 @@ func (d *Detector) assemble(cands []*cand, ageRef sources.Date, pubKnown bool, r
 		}
 	}
 	// A launch that connects what the article says was connected before
-	// (at a stated earlier date) widens that connection.
+	// (at a stated earlier date, live at least in part) widens that
+	// connection. A mini program is a product of its own: another one is a
+	// launch.
 	for _, g := range heads {
-		if g.stage != kLaunched {
+		if g.stage != kLaunched || g.kind == kMiniProgram {
 			continue
 		}
 		when := ref
@@ -186,7 +232,7 @@ func (d *Detector) assemble(cands []*cand, ageRef sources.Date, pubKnown bool, r
 		}
 		for _, h := range hist {
 			hd := h.first().date
-			if h.watch == g.watch && h.kind == g.kind && (h.stage == kLaunched || h.stage == kExpanded) &&
+			if h.watch == g.watch && h.kind == g.kind && (h.stage == kLaunched || h.stage == kExpanded || h.first().live) &&
 				!hd.IsZero() && earlier(hd, when) &&
 				within(h.ents[0], g.ents[0]) && within(h.ents[1], g.ents[1]) {
 				g.stage = kExpanded
@@ -198,10 +244,22 @@ func (d *Detector) assemble(cands []*cand, ageRef sources.Date, pubKnown bool, r
 	for _, g := range heads {
 		out = append(out, d.event(g, true, pubKnown, ref, ageRef))
 	}
+	headlineDates(out, pubKnown, ref)
 	for _, g := range hist {
 		out = append(out, d.event(g, false, pubKnown, ref, ageRef))
 	}
 	return out
+}
+
+// groupDate is the date of a development's news: its first dated
+// statement's, or ref.
+func groupDate(g *group, ref sources.Date) sources.Date {
+	for _, m := range g.members {
+		if !m.date.IsZero() {
+			return m.date
+		}
+	}
+	return ref
 }
 
 func (g *group) add(c *cand) {
@@ -301,6 +359,12 @@ func (d *Detector) event(g *group, headline, pubKnown bool, ref, ageRef sources.
 		if len(ents) > 1 {
 			ents = slices.DeleteFunc(slices.Clone(ents), func(x int) bool { return x == 0 })
 		}
+		// A payment named as such somewhere in the statements makes "pay
+		// with WeChat" the same thing: the app is not a participant of its
+		// own.
+		if g.kind == kPayment && len(ents) > 1 && explicitPayment(info, g.members, side) {
+			ents = slices.DeleteFunc(slices.Clone(ents), func(x int) bool { return info.parentApp(side, x) })
+		}
 		var names []string
 		for _, x := range ents {
 			names = append(names, info.names[side][x])
@@ -339,15 +403,34 @@ func (d *Detector) event(g *group, headline, pubKnown bool, ref, ageRef sources.
 			e.Date = m.date
 		}
 	}
-	if headline && e.Date.IsZero() && pubKnown {
-		e.Date = sources.Date{Year: ref.Year, Month: ref.Month}
-	}
 	// A development dated after its own report ("will support WeChat Pay
 	// starting Sept 12") has been announced, not launched.
 	if headline && pubKnown && (e.Stage == kLaunched || e.Stage == kExpanded) && after(e.Date, ref) {
 		e.Stage = kAnnounced
 	}
 	return e
+}
+
+// headlineDates dates the headline events the text gives no date of their
+// own: they are the same news as the article's main headline development,
+// and take the date of the first headline event that has one; failing
+// that, the publication month.
+func headlineDates(heads []sources.Event, pubKnown bool, ref sources.Date) {
+	date := sources.Date{}
+	for _, e := range heads {
+		if !e.Date.IsZero() {
+			date = e.Date
+			break
+		}
+	}
+	if date.IsZero() && pubKnown {
+		date = sources.Date{Year: ref.Year, Month: ref.Month}
+	}
+	for i := range heads {
+		if heads[i].Date.IsZero() {
+			heads[i].Date = date
+		}
+	}
 }
 
 func precision(d sources.Date) int {
@@ -360,4 +443,16 @@ func precision(d sources.Date) int {
 		return 2
 	}
 	return 3
+}
+
+// explicitPayment reports whether a statement of the group names the side's
+// payment entity itself, not only its app.
+func explicitPayment(info *watchInfo, members []*cand, side int) bool {
+	pe := info.payEnt[side]
+	for _, m := range members {
+		if pe >= 0 && slices.Contains(m.ents[side], pe) && !m.upgraded[side] {
+			return true
+		}
+	}
+	return false
 }

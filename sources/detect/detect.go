@@ -11,9 +11,13 @@
 // conditions, questions and dates, all compiled once into one Aho–Corasick
 // automaton in New.
 //
-// Each sentence is split into clauses; a clause naming entities of both
-// sides of a watch with a connecting verb is a statement. Statements in the
-// title and opening paragraphs (or marked as recent further down) are the
+// Most articles name no entity of one side or the other; one scan of the
+// raw text tells, and they cost nothing more. The others are split into
+// sentences and clauses; a clause naming entities of both sides of a watch
+// with a connecting verb is a statement. Names that only say whose another
+// name is ("Alibaba's Taobao", 淘宝旗下的淘特) and wallets that were there
+// before ("next to Alipay") are not participants. Statements in the title
+// and opening paragraphs (or marked as recent further down) are the
 // article's news — its headline events, merged per development; statements
 // dated months before publication or marked as history ("since", 此前) are
 // background.
@@ -35,6 +39,7 @@ type Detector struct {
 	m        *matcher
 	payloads [][]payload
 	cues     []cue
+	pres     *presence // nil: every article is read in full
 }
 
 type watchInfo struct {
@@ -100,6 +105,7 @@ func New(l *Lexicon) *Detector {
 		stem := strings.HasSuffix(key, "*")
 		add(strings.TrimSuffix(key, "*"), payload{stem: stem, cue: i})
 	}
+	present := map[string]uint64{} // names that make a side present
 	for wi, w := range l.watches {
 		info := watchInfo{pair: sources.Pair{A: w.Sides[0].Key, B: w.Sides[1].Key}, payEnt: [2]int{-1, -1}}
 		for si, s := range w.Sides {
@@ -115,11 +121,14 @@ func New(l *Lexicon) *Detector {
 				for _, name := range all {
 					a := parseAlias(name)
 					f := foldText(a.text)
-					pl := payload{isEntity: true, watch: wi, side: si, entity: ei, weak: a.weak}
+					pl := payload{isEntity: true, watch: wi, side: si, entity: ei, weak: a.weak, near: a.near, stop: a.stop}
 					if a.exact {
 						pl.exact = f.cased
 					}
 					add(f.lower, pl)
+					if (!a.weak || a.near) && !a.stop && f.lower != "" && wi < maxPresenceWatches {
+						present[f.lower] |= 1 << (2*wi + si)
+					}
 				}
 			}
 		}
@@ -138,6 +147,7 @@ func New(l *Lexicon) *Detector {
 		})
 	}
 	d.m = newMatcher(patterns)
+	d.pres = newPresence(present, len(d.watches))
 	for wi := range d.watches {
 		info := &d.watches[wi]
 		for si := range info.names {
@@ -207,6 +217,11 @@ const (
 // first. Relative dates ("on Tuesday", "8月19日", "last month") are resolved
 // against the publication date, or now when the article has none.
 func (d *Detector) Detect(a sources.Article, now time.Time) []sources.Event {
+	// Most articles name no entity of one side or the other: one scan
+	// tells, before anything else is read.
+	if !d.mayConnect(a.Title, a.Text) {
+		return nil
+	}
 	ref := a.Published
 	if ref.IsZero() {
 		ref = now
@@ -223,6 +238,13 @@ func (d *Detector) Detect(a sources.Article, now time.Time) []sources.Event {
 		}
 	}
 	d.resolveWeak(paras)
+	// Sentences matter where names are, and right after (a sentence that
+	// only refers back: "The arrangement is a trial for now").
+	for i, p := range paras {
+		if !p.skip && (len(p.mentions) > 0 || (i > 0 && len(paras[i-1].mentions) > 0)) {
+			splitSentences(p)
+		}
+	}
 	prior := d.kindPrior(paras)
 	ar := &articleRun{d: d, paras: paras, prior: prior, ref: ref}
 	for wi := range d.watches {
@@ -273,7 +295,6 @@ func (d *Detector) prepare(a sources.Article) []*para {
 			return
 		}
 		d.scanPara(p)
-		splitSentences(p)
 		paras = append(paras, p)
 	}
 	title := strings.TrimSpace(a.Title)
@@ -335,7 +356,9 @@ func utf8RuneStart(b byte) bool { return b&0xC0 != 0x80 }
 
 // resolveWeak drops generic names ("mini programs", 朋友圈) that have no
 // other name of their side in the same or the previous paragraph (the title
-// counts for the first paragraph, the first paragraph for the title).
+// counts for the first paragraph, the first paragraph for the title). A
+// generic name marked "+" also stays right next to a word of a kind: "在朋友
+// 圈投放广告", "ads in Moments".
 func (d *Detector) resolveWeak(paras []*para) {
 	strong := func(p *para, w, side int) bool {
 		for _, m := range p.mentions {
@@ -356,6 +379,9 @@ func (d *Detector) resolveWeak(paras []*para) {
 				if !ok && p.idx < 0 && i+1 < len(paras) {
 					ok = strong(paras[i+1], m.watch, m.side)
 				}
+				if !ok && m.near {
+					ok = p.kindWordNear(m)
+				}
 				if !ok {
 					continue
 				}
@@ -364,6 +390,34 @@ func (d *Detector) resolveWeak(paras []*para) {
 		}
 		p.mentions = kept
 	}
+}
+
+// nearWindow is how close a word of a kind must be to a generic name marked
+// "+": about eight Chinese characters or four English words.
+const nearWindow = 24
+
+// kindWordNear reports whether a word of advertising, links or payment sits
+// right before or after the mention, within the same clause.
+func (p *para) kindWordNear(m mention) bool {
+	s := p.f.lower
+	for _, c := range p.cuesIn(max(0, m.start-nearWindow-40), m.end+nearWindow) {
+		if c.c.kindW < 1 || (c.c.kind != kAdvertising && c.c.kind != kLinks && c.c.kind != kPayment) {
+			continue
+		}
+		var gap string
+		switch {
+		case c.end <= m.start:
+			gap = s[c.end:m.start]
+		case c.start >= m.end:
+			gap = s[m.end:c.start]
+		default:
+			continue
+		}
+		if len(gap) <= nearWindow && !strings.ContainsAny(gap, ",.;:!?\"()") && !strings.Contains(gap, "。") {
+			return true
+		}
+	}
+	return false
 }
 
 // kindPrior is the share of each kind among the article's cue words, the

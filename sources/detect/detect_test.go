@@ -52,6 +52,9 @@ func TestEntityNames(t *testing.T) {
 		{"lower-case moments is a word", []string{"moments later, WeChat went down"}, [][]string{{"WeChat"}}},
 		{"full-width letters", []string{"ＱＱ和Ｔｍａｌｌ"}, [][]string{{"QQ", "Tmall"}}},
 		{"traditional script", []string{"淘寶、天貓、餓了麼、騰訊廣告和釘釘會議"}, [][]string{{"Taobao", "Tmall", "Ele.me", "Tencent Ads", "DingTalk"}}},
+		{"a stop phrase keeps the name inside from matching", []string{"大麦茶和大麦App"}, [][]string{{"Damai"}}},
+		{"a generic name next to a word of its kind", []string{"商家可以在朋友圈投放广告", "打造生态朋友圈", "Brands can buy ads in Moments"}, [][]string{{"Moments"}, nil, {"Moments"}}},
+		{"a descriptive name", []string{"Ele.me now takes Tencent's payment service"}, [][]string{{"Ele.me", "WeChat Pay"}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -305,7 +308,7 @@ func TestEvidenceAndMerging(t *testing.T) {
 	}
 	want := []brief{
 		{"Taobao+Tmall+Ele.me", "WeChat Pay", kPayment, kLaunched, "2021-09-28", true},
-		{"Xianyu", "WeChat Pay", kPayment, kAnnounced, "2021-09", true},
+		{"Xianyu", "WeChat Pay", kPayment, kAnnounced, "2021-09-28", true},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Fatalf("(-want +got):\n%s", diff)

@@ -45,25 +45,12 @@ func foldText(src string) folded {
 		r, n := utf8.DecodeRuneInString(src[i:])
 		at := i
 		i += n
-		switch {
-		case r >= 0xFF01 && r <= 0xFF5E: // full-width ASCII
-			r -= 0xFEE0
-		case r == 0x3000 || r == 0xA0 || r == 0x2007 || r == 0x202F:
-			r = ' '
-		case r == 0x200B || r == 0x200C || r == 0x200D || r == 0xFEFF || r == 0xAD:
-			continue
-		case r == '‘' || r == '’' || r == '‚' || r == '‛' || r == '′' || r == '`' || r == '´':
-			r = '\''
-		case r == '“' || r == '”' || r == '„' || r == '‟' || r == '″':
-			r = '"'
-		case r == '‐' || r == '‑' || r == '‒' || r == '–' || r == '—' || r == '―' || r == '−':
-			r = '-'
-		case r >= 0x4E00 && r <= 0x9FFF:
-			if sr := simplified[r-0x4E00]; sr != 0 {
-				r = sr // 淘寶 → 淘宝
+		if r >= utf8.RuneSelf {
+			if r = foldRune(r); r < 0 {
+				continue
 			}
 		}
-		if r == '\t' || r == '\n' || r == '\r' || (r >= 0x80 && unicode.IsSpace(r)) {
+		if r == '\t' || r == '\n' || r == '\r' {
 			r = ' '
 		}
 		if r == ' ' {
@@ -139,7 +126,15 @@ func isAlnum(b byte) bool {
 func isLatin(b byte) bool { return 'a' <= b && b <= 'z' || 'A' <= b && b <= 'Z' }
 
 // isHan reports whether r is a CJK ideograph.
-func isHan(r rune) bool { return unicode.Is(unicode.Han, r) }
+func isHan(r rune) bool {
+	switch {
+	case r >= 0x4E00 && r <= 0x9FFF: // the unified ideographs: nearly all text
+		return true
+	case r < 0x2E80:
+		return false
+	}
+	return unicode.Is(unicode.Han, r)
+}
 
 // lastRune returns the rune ending at byte i of s (exclusive), or 0.
 func lastRune(s string, i int) rune {

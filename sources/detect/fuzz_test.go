@@ -26,6 +26,11 @@ func FuzzDetect(f *testing.F) {
 		if pub > 0 {
 			a.Published = time.Unix(pub%4102444800, 0).In(shanghai)
 		}
+		// The presence scan never rules out a page the full reading
+		// finds both sides in.
+		if !det.mayConnect(title, text) && namesBothSides(det, a) {
+			t.Fatalf("the scan rules out a page that names both sides")
+		}
 		evs := det.Detect(a, time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
 		seenBackground := false
 		for _, e := range evs {

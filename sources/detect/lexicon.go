@@ -22,7 +22,10 @@ var lexiconYAML []byte
 // of a side is the company itself; Latin names match case-insensitively on
 // word boundaries; a name starting with "=" matches only with exactly that
 // case; a name starting with "~" is generic and counts only next to another
-// name of the same side (same or previous paragraph).
+// name of the same side (same or previous paragraph), or, with "+" as well,
+// also right next to a word of a kind (ads, links, payment: "在朋友圈投放广告");
+// a name starting with "!" is a stop phrase: a longer phrase that keeps a
+// name inside it from matching (大麦茶 is not Damai).
 type Lexicon struct {
 	watches []sources.Watch
 }
@@ -192,6 +195,8 @@ type alias struct {
 	text  string // the name without its markers
 	weak  bool   // "~": needs another name of the same side nearby
 	exact bool   // "=": case-sensitive
+	near  bool   // "+": a generic name that also counts next to a word of a kind (ads, links, payment)
+	stop  bool   // "!": not a name of the entity: a longer phrase that keeps a name inside it from matching
 }
 
 func parseAlias(s string) alias {
@@ -203,6 +208,10 @@ func parseAlias(s string) alias {
 			a.weak = true
 		case '=':
 			a.exact = true
+		case '+':
+			a.near = true
+		case '!':
+			a.stop = true
 		default:
 			a.text = strings.TrimSpace(s)
 			return a

@@ -40,6 +40,22 @@ func TestDefaultLexicon(t *testing.T) {
 
 func TestExtend(t *testing.T) {
 	base := DefaultLexicon()
+	t.Run("stop phrases and names that count next to a kind word", func(t *testing.T) {
+		l, err := base.Extend([]sources.Watch{{
+			Name: "alibaba-tencent",
+			Sides: [2]sources.Side{
+				{Key: "alibaba", Entities: []sources.Entity{{Name: "Quark", Aliases: []string{"!quark star", "!quark matter"}}}},
+				{Key: "tencent", Entities: []sources.Entity{{Name: "WeChat Channels", Aliases: []string{"~+Video Feed"}}}},
+			},
+		}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := names(New(l), "A Quark Star, Quark Matter and Quark; ads in the Video Feed", "The Video Feed")
+		if diff := cmp.Diff([][]string{{"Quark", "WeChat Channels"}, nil}, got); diff != "" {
+			t.Errorf("(-want +got):\n%s", diff)
+		}
+	})
 	t.Run("aliases and entities join an existing watch", func(t *testing.T) {
 		l, err := base.Extend([]sources.Watch{{
 			Name: "alibaba-tencent",

@@ -14,6 +14,7 @@ type mention struct {
 	side       int
 	entity     int
 	weak       bool
+	near       bool // a generic name that counts next to a word of a kind
 }
 
 // cueHit is a cue phrase found in a paragraph.
@@ -62,6 +63,8 @@ type payload struct {
 	side     int
 	entity   int
 	weak     bool
+	near     bool   // with weak: also counts next to a word of a kind
+	stop     bool   // a stop phrase: it takes its span but names nothing
 	exact    string // the cased form that must match, when case-sensitive
 	stem     bool   // a cue matching any word ending
 	cue      int    // index into Detector.cues
@@ -113,9 +116,12 @@ func (d *Detector) scanPara(p *para) {
 			if r.pl.watch != w || r.start < last {
 				continue
 			}
-			m := mention{start: r.start, end: r.end, watch: w, side: r.pl.side, entity: r.pl.entity, weak: r.pl.weak}
-			p.mentions = append(p.mentions, m)
 			last = r.end
+			if r.pl.stop {
+				continue // 大麦茶: the name inside is not one
+			}
+			m := mention{start: r.start, end: r.end, watch: w, side: r.pl.side, entity: r.pl.entity, weak: r.pl.weak, near: r.pl.near}
+			p.mentions = append(p.mentions, m)
 		}
 	}
 	slices.SortStableFunc(p.mentions, func(a, b mention) int { return a.start - b.start })
@@ -173,6 +179,7 @@ type sentence struct {
 type chunk struct {
 	start, end int
 	contrast   bool
+	sep        byte // what separates it from the chunk before: ';', ':', '-', ' ', or 0
 }
 
 var abbreviations = map[string]bool{
@@ -256,21 +263,27 @@ func splitChunks(p *para, se *sentence) {
 		at       int // where the next chunk starts
 		end      int // where the previous chunk ends
 		contrast bool
+		sep      byte
 	}
 	var cuts []cut
 	for i := se.start; i < se.end; i++ {
 		switch c := s[i]; {
 		case c == ';' || c == ':':
-			cuts = append(cuts, cut{i + 1, i, false})
+			cuts = append(cuts, cut{i + 1, i, false, c})
 		case c == '-' && i > se.start && s[i-1] == ' ' && i+1 < se.end && s[i+1] == ' ':
-			cuts = append(cuts, cut{i + 1, i, false})
+			cuts = append(cuts, cut{i + 1, i, false, '-'})
 		case c == ' ' && i > se.start && i+1 < se.end && (s[i-1] >= 0x80 || s[i-1] == '"') && (s[i+1] >= 0x80 || s[i+1] == '"'):
 			prev, next := lastRune(s, i), nextRune(s, i+1)
 			if (isHan(prev) || prev == '"') && (isHan(next) || next == '"') {
-				cuts = append(cuts, cut{i + 1, i, false})
+				cuts = append(cuts, cut{i + 1, i, false, ' '})
 			}
+		case c == ' ' && p.idx < 0 && i > se.start && i+1 < se.end && (isHan(lastRune(s, i)) || isHan(nextRune(s, i+1))) &&
+			s[i-1] != ' ' && s[i+1] != ' ':
+			// A headline's phrases are set apart by spaces, Latin words
+			// too: "微信灰度测试接入DeepSeek 钉钉也已接入".
+			cuts = append(cuts, cut{i + 1, i, false, ' '})
 		case c == 0xe8 && strings.HasPrefix(s[i:], "而") && i > se.start && s[i-1] == ',':
-			cuts = append(cuts, cut{i, i - 1, true})
+			cuts = append(cuts, cut{i, i - 1, true, 0})
 		}
 	}
 	for _, c := range p.cuesIn(se.start+1, se.end) {
@@ -282,21 +295,21 @@ func splitChunks(p *para, se *sentence) {
 		for end > se.start && (s[end-1] == ' ' || s[end-1] == ',') {
 			end--
 		}
-		cuts = append(cuts, cut{at, end, true})
+		cuts = append(cuts, cut{at, end, true, 0})
 	}
 	slices.SortFunc(cuts, func(a, b cut) int { return a.at - b.at })
-	start, contrast := se.start, false
+	start, contrast, sep := se.start, false, byte(0)
 	for _, c := range cuts {
 		if c.at <= start {
 			continue
 		}
 		if c.end > start {
-			se.chunks = append(se.chunks, chunk{start, c.end, contrast})
+			se.chunks = append(se.chunks, chunk{start, c.end, contrast, sep})
 		}
-		start, contrast = c.at, c.contrast
+		start, contrast, sep = c.at, c.contrast, c.sep
 	}
 	if start < se.end {
-		se.chunks = append(se.chunks, chunk{start, se.end, contrast})
+		se.chunks = append(se.chunks, chunk{start, se.end, contrast, sep})
 	}
 }
 

@@ -19,10 +19,13 @@ type cand struct {
 	title    bool // read from the title
 	body     int  // paragraph number in the text; -1 for the title
 	evidence string
-	anchored bool // the kind comes from a name the verb governs ("可使用微信支付")
-	bg       bool // history marker: since, previously, 此前
-	bgWeak   bool // weak history marker: already, earlier
-	recent   bool // news marker: recently, now, 近日
+	anchored bool    // the kind comes from a name the verb governs ("可使用微信支付")
+	upgraded [2]bool // the side's payment entity was read from its app's name ("pay with WeChat")
+	live     bool    // a clause merged into it said the connection is live ("单聊可直接访问…，群聊则试行开放")
+	also     bool    // "also", 也, 同样: the same connection for more users, places or entities
+	bg       bool    // history marker: since, previously, 此前
+	bgWeak   bool    // weak history marker: already, earlier
+	recent   bool    // news marker: recently, now, 近日
 	order    int
 }
 
@@ -52,6 +55,7 @@ func (ar *articleRun) refYear() int { return ar.ref.Year() }
 // markers and (at half weight) stages, but no negation.
 type unit struct {
 	main, tail [2]int
+	context    bool // a subordinate clause read without its main clause: "接入微信支付后，…"
 }
 
 // sentence reads the candidates of one sentence for the current watch.
@@ -80,6 +84,7 @@ func (ar *articleRun) sentence(pi, si int) {
 		}
 	}
 	if len(ms) == 0 {
+		ar.anaphor(pi, si, sentDate)
 		return
 	}
 	excluded := ar.exclusions(p, se, ms)
@@ -102,7 +107,7 @@ func (ar *articleRun) sentence(pi, si int) {
 				sm[m.side] = append(sm[m.side], m)
 			}
 		}
-		return len(sm[0]) > 0 && len(sm[1]) > 0 && anyConnectedPair(s, sm)
+		return len(sm[0]) > 0 && len(sm[1]) > 0 && anyConnectedPair(s, sm, p.mentions[lo:hi])
 	}
 	doubts := func(a, b int) bool {
 		for _, c := range p.cuesIn(a, b) {
@@ -130,6 +135,7 @@ func (ar *articleRun) sentence(pi, si int) {
 	}
 	var units []unit
 	var oneSided []unit
+	separate := false // clauses found to be parallel statements
 	for _, ch := range se.chunks {
 		segs := segments(s, ch.start, ch.end)
 		var full []int
@@ -166,8 +172,11 @@ func (ar *articleRun) sentence(pi, si int) {
 				start = segs[ci][1]
 			}
 		case len(full) >= 1:
-			end := predicateEnd(s, segs, full[len(full)-1], hasConn, doubts)
-			u := unit{main: [2]int{ch.start, end}, tail: [2]int{end, ch.end}}
+			end, ok, context := predicateEnd(s, segs, full[len(full)-1], hasConn, doubts)
+			if !ok {
+				continue
+			}
+			u := unit{main: [2]int{ch.start, end}, tail: [2]int{end, ch.end}, context: context}
 			// A later clause naming one side with a verb of its own is a
 			// statement of its own: "闲鱼上线微信小程序，并支持微信支付".
 			for _, sg := range segs {
@@ -180,19 +189,32 @@ func (ar *articleRun) sentence(pi, si int) {
 			units = append(units, u)
 		case completeAt >= 0:
 			// The names are spread over clauses; the statement ends where
-			// both sides have been named (and its verb read).
-			end := predicateEnd(s, segs, completeAt, hasConn, doubts)
-			units = append(units, unit{main: [2]int{ch.start, end}, tail: [2]int{end, ch.end}})
+			// both sides have been named (and its verb read) — unless the
+			// clause naming the second side is a parallel statement with a
+			// subject and verb of its own ("DingTalk said its assistant can
+			// join meetings, and WeCom said its version will …").
+			if completeAt > 0 && hasConn(ch.start, segs[completeAt-1][1]) && ar.parallel(p, segs[completeAt][0], segs[completeAt][1]) {
+				separate = true
+				break
+			}
+			end, ok, context := predicateEnd(s, segs, completeAt, hasConn, doubts)
+			if !ok {
+				continue
+			}
+			units = append(units, unit{main: [2]int{ch.start, end}, tail: [2]int{end, ch.end}, context: context})
 		case first >= 0:
 			oneSided = append(oneSided, unit{main: [2]int{ch.start, ch.end}})
 		}
 	}
-	if len(units) == 0 && sideMask(se.start, se.end) == 3 {
+	if len(units) == 0 && !separate && sideMask(se.start, se.end) == 3 {
 		// The two sides are in different clauses: read runs of clauses not
 		// separated by a contrast together ("微信外链再松绑：单聊可打开淘宝链接").
+		// Clauses after a semicolon, and parallel ones ("钉钉、阿里云也已接
+		// 入"), are statements of their own.
 		runStart := 0
 		for i := 1; i <= len(se.chunks); i++ {
-			if i < len(se.chunks) && !se.chunks[i].contrast {
+			if i < len(se.chunks) && !se.chunks[i].contrast && se.chunks[i].sep != ';' &&
+				!ar.parallel(p, se.chunks[i].start, se.chunks[i].end) {
 				continue
 			}
 			a, b := se.chunks[runStart].start, se.chunks[i-1].end
@@ -241,6 +263,7 @@ func (ar *articleRun) sentence(pi, si int) {
 			into := c
 			for _, g := range got {
 				if g.kind == c.kind && g.date == c.date && sameDevelopment(g.ents, c.ents) {
+					g.live = g.live || c.live || c.stage == kLaunched || c.stage == kExpanded
 					g.stage = mergedStage(g.stage, g.ents, c.stage, c.ents)
 					for side := range g.ents {
 						g.ents[side] = union(g.ents[side], c.ents[side])
@@ -269,11 +292,104 @@ func (ar *articleRun) sentence(pi, si int) {
 	}
 }
 
+// parallel reports whether the clause [a, b) is a statement of its own
+// about another subject: it opens (after "and", 同时 …) with a name, and
+// "also"/也 or a reporting verb follows the name closely ("and WeCom said
+// its version …", "钉钉、阿里云也已接入", "同时，小红书也上线了…").
+func (ar *articleRun) parallel(p *para, a, b int) bool {
+	s := p.f.lower
+	t := strings.TrimLeft(s[a:b], " ")
+	for _, w := range []string{"and ", "while ", "whereas ", "but ", "meanwhile ", "同时", "此外", "另外", "与此同时", "而"} {
+		if strings.HasPrefix(t, w) {
+			t = strings.TrimLeft(t[len(w):], " ,")
+			break
+		}
+	}
+	subj := b - len(t) // where the clause's subject starts
+	for _, c := range p.cuesIn(subj, b) {
+		if c.c.flags&(fAlso|fReported) != 0 {
+			return c.start-subj <= 24
+		}
+	}
+	return false
+}
+
+// anaphors open a sentence that speaks of the statement before it without
+// naming it again: "这是双方广告合作的进一步扩大", "The test is limited to …".
+var anaphors = []string{
+	"这是", "这也是", "这意味着", "此举", "此次", "这次", "这一", "这项", "该功能", "该服务", "该选项", "该能力", "这一功能", "这一变化", "上述",
+	"this is", "this marks", "this means", "the move", "the change", "the feature", "the option", "the service",
+	"the expansion", "the test", "the trial", "the pilot", "the rollout", "the tie up", "the deal", "the arrangement",
+	"the account", "the partnership", "the function", "the integration", "该合作", "此次合作", "该账号", "这一合作",
+}
+
+// anaphor reads a sentence that names no entity but opens with an anaphor
+// and says how far the connection just read has come: it widens, tests or
+// halts that statement ("…新增微信搜一搜资源位。这是双方广告合作的进一步扩
+// 大。"). It is a statement of the same connection with that stage.
+func (ar *articleRun) anaphor(pi, si int, sentDate sources.Date) {
+	last := ar.last
+	if last == nil || last.watch != ar.watch {
+		return
+	}
+	p := ar.paras[pi]
+	if !(ar.lastPi == pi || (ar.lastPi == pi-1 && si == 0)) {
+		return
+	}
+	se := p.sents[si]
+	s := p.f.lower
+	t := strings.TrimLeft(s[se.start:se.end], " ")
+	if k := strings.IndexAny(t, ","); k >= 0 && k < 20 {
+		t = strings.TrimLeft(t[k+1:], " ") // "据悉，这是…", "In effect, this is …"
+	}
+	opens := false
+	for _, a := range anaphors {
+		opens = opens || strings.HasPrefix(t, a)
+	}
+	if !opens {
+		return
+	}
+	// Its own clause only: the first one, up to a comma ("The move removes
+	// a barrier between the groups, which for years kept them walled off").
+	end := se.end
+	if k := strings.IndexAny(s[se.end-len(t):se.end], ",;:"); k >= 0 {
+		end = se.end - len(t) + k
+	}
+	var stage sources.Stage
+	var best float32
+	for _, c := range p.cuesIn(se.start, end) {
+		if c.c.flags&(fNeg|fHedge|fCould|fCond|fQuestion|fDirective|fPlan|fBg|fUndo) != 0 {
+			return
+		}
+		if c.c.stageW >= 1.5 && c.c.stageW > best && (c.c.stage == kExpanded || c.c.stage == kTesting || c.c.stage == kHalted) {
+			stage, best = c.c.stage, c.c.stageW
+		}
+	}
+	if stage == "" {
+		return
+	}
+	c := *last
+	c.ents = cloneEnts(last.ents)
+	c.stage = stage
+	c.title, c.body = p.idx < 0, p.idx
+	c.evidence = trimSentence(p.text[p.f.orig[se.start]:p.f.orig[se.end]])
+	c.also, c.live = false, false
+	if !sentDate.IsZero() {
+		c.date = sentDate
+	}
+	c.order = len(ar.cands)
+	ar.cands = append(ar.cands, &c)
+	ar.last, ar.lastPi, ar.lastSi = &c, pi, si
+}
+
 // startsConjunction reports whether a clause opens with "and" or 并: a
 // new statement about the same subject.
 func startsConjunction(seg string) bool {
 	seg = strings.TrimLeft(seg, " ")
-	for _, w := range []string{"and ", "and also ", "also ", "while also ", "allowing ", "letting ", "enabling ", "a move that ", "which would ", "并", "并且", "同时", "还", "也", "以及", "此外", "上线后", "届时", "此后"} {
+	for _, w := range []string{"and ", "and also ", "also ", "while also ", "allowing ", "letting ", "enabling ", "a move that ", "which would ", "when ", "并", "并且", "同时", "还", "也", "以及", "此外", "上线后", "届时", "此后",
+		// A Chinese clause opening with its verb shares the subject before:
+		// "飞猪上线微信小程序，可用微信支付订机票".
+		"可", "能", "支持", "即可", "用户可", "用户能", "消费者可"} {
 		if strings.HasPrefix(seg, w) {
 			return true
 		}
@@ -286,25 +402,65 @@ func startsConjunction(seg string) bool {
 // first later segment (not a relative clause) with a verb — the subject
 // comes first ("The Tmall Youpin mini program, which went live in June, can
 // no longer be found"; "企业微信用户收到钉钉会议链接后，无需下载即可加入会议").
+// A segment that is a subordinate clause ("在飞猪小程序内下单时", "when
+// users order in …") is not the statement: its main clause, further on,
+// is.
 //
 // A segment that negates or doubts is someone else's statement and ends
-// the search: "微信支付将覆盖全部商家，此前部分商品仍不支持微信支付".
-func predicateEnd(s string, segs [][2]int, last int, hasConn func(a, b int) bool, doubts func(a, b int) bool) int {
-	if hasConn(segs[0][0], segs[last][1]) {
-		return segs[last][1]
+// the search: "微信支付将覆盖全部商家，此前部分商品仍不支持微信支付". When
+// that segment is the main clause of the names' subordinate one ("在微信内
+// 打开淘宝链接下单时，付款仍只能通过支付宝完成"), the whole statement is
+// doubted: ok is false.
+//
+// A subordinate clause whose main clause says nothing of the connection
+// ("淘宝天猫接入微信支付后，不少网友提问…") is context: the statement is
+// read, but as something that happened before (context is true).
+func predicateEnd(s string, segs [][2]int, last int, hasConn func(a, b int) bool, doubts func(a, b int) bool) (end int, ok, context bool) {
+	sub := isSubordinate(s[segs[last][0]:segs[last][1]])
+	if !sub && hasConn(segs[0][0], segs[last][1]) {
+		return segs[last][1], true, false
 	}
 	for i := last + 1; i < len(segs); i++ {
 		if doubts(segs[i][0], segs[i][1]) {
+			if sub && i == last+1 {
+				return segs[last][1], false, false
+			}
 			break
 		}
 		if isRelativeSeg(s[segs[i][0]:segs[i][1]]) {
 			continue
 		}
 		if hasConn(segs[i][0], segs[i][1]) {
-			return segs[i][1]
+			return segs[i][1], true, false
 		}
 	}
-	return segs[last][1]
+	return segs[last][1], true, sub && last == 0 && hasConn(segs[0][0], segs[last][1])
+}
+
+// isSubordinate reports whether a comma-delimited segment is a time or
+// condition clause that needs a main clause: "…下单时", "…之后", "when
+// users order …".
+func isSubordinate(seg string) bool {
+	t := strings.TrimSpace(seg)
+	for _, w := range []string{"时", "时候", "之时", "之后", "以后", "过程中", "期间"} {
+		if strings.HasSuffix(t, w) {
+			return true
+		}
+	}
+	if strings.HasSuffix(t, "后") {
+		for _, w := range []string{"最后", "然后", "此后", "随后", "今后", "落后", "背后", "幕后", "前后", "稍后"} {
+			if strings.HasSuffix(t, w) {
+				return false
+			}
+		}
+		return true
+	}
+	for _, w := range []string{"when ", "whenever ", "once ", "as soon as ", "after ", "before ", "在用户"} {
+		if strings.HasPrefix(t, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // questionFrom returns where the asking part of a sentence starts (its
@@ -335,8 +491,9 @@ func (ar *articleRun) questionFrom(p *para, se sentence) int {
 	return -1
 }
 
-// exclusions marks the mentions a sentence names only to set them aside:
-// 除支付宝外, "besides Alipay", "instead of Alipay".
+// exclusions marks the mentions a sentence names only to set them aside
+// (除支付宝外, "besides Alipay", "instead of Alipay") or to say whose
+// another name is ("Alibaba's Taobao", 淘宝旗下的淘特).
 func (ar *articleRun) exclusions(p *para, se sentence, ms []int) map[int]bool {
 	s := p.f.lower
 	out := map[int]bool{}
@@ -371,6 +528,7 @@ func (ar *articleRun) exclusions(p *para, se sentence, ms []int) map[int]bool {
 		}
 		i += n
 	}
+	ar.owners(p, se, ms, out)
 	for _, c := range p.cuesIn(se.start, se.end) {
 		if c.c.flags&fExclude == 0 {
 			continue
@@ -409,7 +567,7 @@ func coordinated(gap string) bool {
 	}
 	for g != "" {
 		trimmed := false
-		for _, t := range []string{"as well as", "and", "or", "both", "&", "/", ",", "、", "和", "与", "及", "以及", "或", "'s", "\""} {
+		for _, t := range []string{"as well as", "and", "or", "both", "&", "/", ",", "、", "和", "与", "及", "以及", "或", "'s", "\"", "旗下的", "旗下"} {
 			if strings.HasPrefix(g, t) {
 				rest := g[len(t):]
 				if isLatin(t[0]) && rest != "" && isAlnum(rest[0]) {
@@ -478,7 +636,9 @@ func (ar *articleRun) eval(pi, si int, u unit, ms []int, excluded map[int]bool, 
 	var (
 		neg, hedge, cond, directive, plan, mutual bool
 		future                                    bool
-		bg, bgWeak, recent                        bool
+		bg, bgWeak, recent, also                  bool
+		testWord                                  bool // a word of testing itself, not only a restriction
+		joinVerb                                  bool // a verb of connecting: 接入, "added it"
 		reportedAt                                = -1
 		conn                                      float32
 		stageW                                    = map[sources.Stage]float32{}
@@ -556,7 +716,7 @@ func (ar *articleRun) eval(pi, si int, u unit, ms []int, excluded map[int]bool, 
 		if f&fMutual != 0 {
 			mutual = true
 		}
-		if f&fBg != 0 {
+		if f&fBg != 0 && !attributive(s, c.end) {
 			bg = true
 		}
 		if f&fBgWeak != 0 {
@@ -564,6 +724,15 @@ func (ar *articleRun) eval(pi, si int, u unit, ms []int, excluded map[int]bool, 
 		}
 		if f&fRecent != 0 {
 			recent = true
+		}
+		if f&fAlso != 0 {
+			also = true
+		}
+		if f&fJoin != 0 {
+			joinVerb = true
+		}
+		if c.c.stage == kTesting && c.c.stageW >= 1 && f&(fRestrict|fSome) == 0 {
+			testWord = true
 		}
 		sw := c.c.stageW
 		if f&fNoLonger != 0 {
@@ -586,10 +755,19 @@ func (ar *articleRun) eval(pi, si int, u unit, ms []int, excluded map[int]bool, 
 		if f&fSome != 0 {
 			for _, c2 := range mainCues[ci+1:] {
 				if c2.start-c.end < 30 && c2.c.flags&fUsers != 0 && !strings.ContainsAny(s[c.end:c2.start], ",;:") {
-					stageW[kTesting] = max(stageW[kTesting], 2)
+					stageW[restrictedStage(s, c.start)] = max(stageW[restrictedStage(s, c.start)], 2)
 					conn = max(conn, 0.6)
 				}
 			}
+		}
+		if c.c.stage == kTesting && f&fRestrict != 0 && sw > 0 && restrictedStage(s, c.start) == kExpanded {
+			// "instead of only for some accounts": a restriction lifted.
+			stageW[kExpanded] = max(stageW[kExpanded], sw)
+			sw = 0
+		}
+		if c.c.stage == kExpanded && extendsTo(s, c.end) {
+			stageW[kExpanded] = max(stageW[kExpanded], 1.6) // "extended WeChat Pay to all of its users"
+			conn = max(conn, 1)
 		}
 		if sw > 0 {
 			stageW[c.c.stage] = max(stageW[c.c.stage], sw)
@@ -625,15 +803,21 @@ func (ar *articleRun) eval(pi, si int, u unit, ms []int, excluded map[int]bool, 
 		// shutting out rivals").
 		switch {
 		case c.c.stageW == 0 || c.c.stage == kHalted || f&fNoLonger != 0:
-		case (c.c.stage == kTesting && f&fRestrict != 0) || c.c.stage == kExpanded:
+		case c.c.stage == kTesting && f&fRestrict != 0:
+			st := restrictedStage(s, c.start)
+			stageW[st] = max(stageW[st], c.c.stageW)
+		case c.c.stage == kExpanded:
 			stageW[c.c.stage] = max(stageW[c.c.stage], c.c.stageW)
+			if extendsTo(s, c.end) {
+				stageW[kExpanded] = max(stageW[kExpanded], 1.6)
+			}
 		default:
 			stageW[c.c.stage] = max(stageW[c.c.stage], c.c.stageW/2)
 		}
 		if f&fSome != 0 {
 			for _, c2 := range tailCues {
 				if c2.start > c.end && c2.start-c.end < 30 && c2.c.flags&fUsers != 0 && !strings.ContainsAny(s[c.end:c2.start], ",;:") {
-					stageW[kTesting] = max(stageW[kTesting], 2)
+					stageW[restrictedStage(s, c.start)] = max(stageW[restrictedStage(s, c.start)], 2)
 				}
 			}
 		}
@@ -668,6 +852,11 @@ func (ar *articleRun) eval(pi, si int, u unit, ms []int, excluded map[int]bool, 
 	for k := range kindW {
 		ownKind = max(ownKind, kindW[k])
 	}
+	// The kind of what the verb governs ("菜鸟裹裹寄件支持微信支付": WeChat
+	// Pay) outweighs the kind of the other names, which say who acts, not
+	// what connects.
+	anchorW := map[int]float32{}
+	someGoverned := false
 	for side := range sideMs {
 		for i, m := range sideMs[side] {
 			an := info.anchors[side][m.entity]
@@ -682,9 +871,17 @@ func (ar *articleRun) eval(pi, si int, u unit, ms []int, excluded map[int]bool, 
 					wgt += 0.5
 				}
 				bonus[side*1000+i] = true
+				someGoverned = true
 			}
-			kindW[an.kind] += wgt
+			anchorW[side*1000+i] = wgt
 		}
+	}
+	for key, wgt := range anchorW {
+		side, i := key/1000, key%1000
+		if someGoverned && !bonus[key] {
+			wgt /= 2
+		}
+		kindW[info.anchors[side][sideMs[side][i].entity].kind] += wgt
 	}
 	var bestW float32
 	for _, v := range kindW {
@@ -718,6 +915,12 @@ func (ar *articleRun) eval(pi, si int, u unit, ms []int, excluded map[int]bool, 
 	if kw <= 0 {
 		kind = ""
 	}
+	// A clause with no word of its kind after one that has it, in the same
+	// sentence, says more of the same: "天猫优品小程序现身微信，阿里再试水微信
+	// 生态".
+	if bestW == 0 && ar.last != nil && ar.last.watch == w && ar.lastPi == pi && ar.lastSi == si {
+		kind = ar.last.kind
+	}
 	// Stage.
 	if conn < 0.6 {
 		return nil
@@ -731,6 +934,11 @@ func (ar *articleRun) eval(pi, si int, u unit, ms []int, excluded map[int]bool, 
 	}
 	if stage == "" {
 		stage = kLaunched
+	}
+	// A plan that starts small is a plan: "plan to let brands measure
+	// campaigns …, starting with a small group of advertisers".
+	if stage == kTesting && !testWord && stageW[kAnnounced] >= 2 {
+		stage = kAnnounced
 	}
 	// A launch that deepens or widens something is an expansion: "can now
 	// buy Channels ads …, deepening a partnership".
@@ -794,7 +1002,7 @@ func (ar *articleRun) eval(pi, si int, u unit, ms []int, excluded map[int]bool, 
 	evidence := trimSentence(p.text[p.f.orig[se.start]:p.f.orig[se.end]])
 	mk := func(kind sources.Kind, ents [2][]int) *cand {
 		c := &cand{watch: w, ents: ents, kind: kind, stage: stage, date: date, title: p.idx < 0, body: p.idx,
-			evidence: evidence, bg: bg, bgWeak: bgWeak, recent: recent}
+			evidence: evidence, bg: bg, bgWeak: bgWeak || u.context, recent: recent, also: also}
 		for side := range sideMs {
 			for i, m := range sideMs[side] {
 				if bonus[side*1000+i] && info.anchors[side][m.entity].kind == kind {
@@ -803,6 +1011,9 @@ func (ar *articleRun) eval(pi, si int, u unit, ms []int, excluded map[int]bool, 
 			}
 		}
 		ar.upgradePayment(c)
+		if kind == kPayment {
+			dropIncumbent(info, &c.ents)
+		}
 		return c
 	}
 	if oneSided {
@@ -822,7 +1033,7 @@ func (ar *articleRun) eval(pi, si int, u unit, ms []int, excluded map[int]bool, 
 				specific = specific || m.entity != 0
 			}
 		}
-		if !same && !(near && stage != kLaunched && specific) {
+		if !same && !(near && (stage != kLaunched || joinVerb) && specific) {
 			return nil
 		}
 		var ents [2][]int
@@ -841,7 +1052,8 @@ func (ar *articleRun) eval(pi, si int, u unit, ms []int, excluded map[int]bool, 
 	if kind == "" || len(sideMs[0]) == 0 || len(sideMs[1]) == 0 {
 		return nil
 	}
-	if !mutual && !anyConnectedPair(s, sideMs) {
+	lo, hi := p.mentionRange(p.sents[si].start, p.sents[si].end)
+	if !mutual && !anyConnectedPair(s, sideMs, p.mentions[lo:hi]) {
 		return nil
 	}
 	// Two payment tools side by side ("美团接入支付宝后，微信支付仍是主要方
@@ -915,6 +1127,9 @@ func isRelativeSeg(seg string) bool {
 // A verb right after a name governs it only when no other name follows the
 // verb: in "菜鸟裹裹上线微信小程序" the verb's object is the mini program.
 func governed(s string, m mention, cues []cueHit, dates []dateHit, ms [2][]mention, before bool) bool {
+	if locative(s[:m.start]) {
+		return false // "在微信小程序投放广告", "ads in mini programs": a place
+	}
 	plural := isLatin(s[m.end-1]) && s[m.end-1] == 's'
 	// Dates between the name and the verb do not count: 小程序于2024年1月上线.
 	gap := func(a, b int) int {
@@ -954,12 +1169,65 @@ func governed(s string, m mention, cues []cueHit, dates []dateHit, ms [2][]menti
 	return false
 }
 
+// restrictedStage is the stage a restriction ("some users", 部分用户) at
+// byte i stands for: testing, or expanded when the words before it lift
+// the restriction ("instead of only for some accounts", 不再仅限部分用户).
+func restrictedStage(s string, i int) sources.Stage {
+	before := s[max(0, i-28):i]
+	for _, w := range []string{"instead of", "rather than", "no longer", "not just", "not only", "beyond", "不再仅", "不再只", "不仅", "不只", "不再局限于"} {
+		if strings.Contains(before, w) {
+			return kExpanded
+		}
+	}
+	return kTesting
+}
+
+// extendsTo reports whether a widening verb ending at byte i reaches "to
+// all", "to more", "to every" … within its clause: "extended WeChat Pay to
+// all of its users".
+func extendsTo(s string, i int) bool {
+	rest := s[i:min(len(s), i+48)]
+	if k := strings.IndexAny(rest, ",;:."); k >= 0 {
+		rest = rest[:k]
+	}
+	for _, w := range []string{" to all", " to more", " to every", " to other", " to the rest", " to its other", " to group", "到全部", "至全部", "到所有", "至所有", "到更多", "至更多"} {
+		if strings.Contains(rest, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// attributive reports whether the history word before byte i only
+// qualifies a name: "此前上线微信的“天猫优品”小程序已无法搜到" is news about
+// the mini program, not history.
+func attributive(s string, i int) bool {
+	rest := s[i:min(len(s), i+30)]
+	k := strings.Index(rest, "的")
+	if k <= 0 || strings.ContainsAny(rest[:k], ",;:.!?") || strings.Contains(rest[:k], "。") {
+		return false
+	}
+	return isHan(nextRune(rest, 0))
+}
+
+// locative reports whether the text before a name ends with a word that
+// makes the name a place: "in", "on", 在.
+func locative(before string) bool {
+	b := strings.TrimRight(before, " ")
+	for _, w := range []string{" in", " on", " inside", " within", " across", " via", " through", "在", "于", "从", "通过", "借助"} {
+		if strings.HasSuffix(b, w) {
+			return true
+		}
+	}
+	return false
+}
+
 // anyConnectedPair reports whether some name of one side and some name of
 // the other are more than a list of parallel subjects.
 //
-// Names between the two (owners: "Alibaba's DingTalk and Tencent's WeCom")
-// do not break a list.
-func anyConnectedPair(s string, sideMs [2][]mention) bool {
+// Other names between the two (all of the sentence's, owners included:
+// "Alibaba's DingTalk and Tencent's WeCom") do not break a list.
+func anyConnectedPair(s string, sideMs [2][]mention, between []mention) bool {
 	for _, a := range sideMs[0] {
 		for _, b := range sideMs[1] {
 			x, y := a, b
@@ -971,13 +1239,11 @@ func anyConnectedPair(s string, sideMs [2][]mention) bool {
 			}
 			var gap strings.Builder
 			at := x.end
-			for _, side := range sideMs {
-				for _, m := range side {
-					if m.start >= at && m.end <= y.start {
-						gap.WriteString(s[at:m.start])
-						gap.WriteString(" ")
-						at = m.end
-					}
+			for _, m := range between {
+				if m.start >= at && m.end <= y.start {
+					gap.WriteString(s[at:m.start])
+					gap.WriteString(" ")
+					at = m.end
 				}
 			}
 			gap.WriteString(s[at:y.start])
@@ -1001,13 +1267,20 @@ func bestKind(m map[sources.Kind]float32) (sources.Kind, float32) {
 }
 
 // onlyProviders reports whether every named entity other than the
-// companies is itself a provider of the kind (a wallet for payments).
+// companies is itself a provider of the kind (a wallet for payments), on
+// both sides: Alipay next to WeChat Pay. A company with the other side's
+// wallet ("Alibaba opens its apps to WeChat Pay") is a connection.
 func onlyProviders(info *watchInfo, sideMs [2][]mention, k sources.Kind) bool {
 	for side := range sideMs {
+		provider := false
 		for _, m := range sideMs[side] {
 			if m.entity != 0 && info.anchors[side][m.entity].kind != k {
 				return false
 			}
+			provider = provider || m.entity != 0
+		}
+		if !provider {
+			return false
 		}
 	}
 	return true
@@ -1075,13 +1348,40 @@ func (ar *articleRun) upgradePayment(c *cand) {
 		if pe < 0 || slices.Contains(c.ents[side], pe) {
 			continue
 		}
-		payName := info.names[side][pe]
 		for _, e := range c.ents[side] {
-			if e != 0 && strings.HasPrefix(payName, info.names[side][e]+" ") {
+			if info.parentApp(side, e) {
 				c.ents[side] = append(c.ents[side], pe)
 				slices.Sort(c.ents[side])
+				c.upgraded[side] = true
 				break
 			}
+		}
+	}
+}
+
+// parentApp reports whether entity e of a side is the app whose payment
+// entity the side has ("WeChat" for "WeChat Pay").
+func (info *watchInfo) parentApp(side, e int) bool {
+	pe := info.payEnt[side]
+	return pe >= 0 && e != 0 && e != pe && strings.HasPrefix(info.names[side][pe], info.names[side][e]+" ")
+}
+
+// dropIncumbent removes, from a payment statement naming both sides'
+// payment entities, the one of the side whose app takes the other's: in
+// "Taote adds WeChat Pay next to Alipay" Alipay is what was there before,
+// not a participant.
+func dropIncumbent(info *watchInfo, ents *[2][]int) {
+	for side := range ents {
+		pe, other := info.payEnt[side], info.payEnt[1-side]
+		if pe < 0 || other < 0 || !slices.Contains(ents[side], pe) || !slices.Contains(ents[1-side], other) {
+			continue
+		}
+		app := false
+		for _, e := range ents[side] {
+			app = app || (e != 0 && e != pe && info.anchors[side][e].kind != kPayment && !info.parentApp(side, e))
+		}
+		if app {
+			ents[side] = slices.DeleteFunc(slices.Clone(ents[side]), func(e int) bool { return e == pe })
 		}
 	}
 }
