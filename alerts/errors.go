@@ -26,7 +26,7 @@ const (
 	DefaultRateLimitDelay = time.Minute
 	// DefaultRetryDelay is the wait after other transient failures: 5xx,
 	// timeouts, network errors, unknown errors.
-	DefaultRetryDelay = 10 * time.Second
+	DefaultRetryDelay = 2 * time.Second
 )
 
 var (

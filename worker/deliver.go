@@ -104,8 +104,9 @@ func (w *Worker) deliverOne(ctx context.Context, d store.Delivery, deadline time
 	msg := toMessage(d, w.keyPrefix)
 	attempts := d.Attempts
 	first := d.FirstAttempt
+	unknown := d.Attempts > 0 // an earlier attempt may have reached Slack
 	for try := 1; ; try++ {
-		err := w.tryDeliver(ctx, d, msg, &attempts, &first, rep)
+		err := w.tryDeliver(ctx, d, msg, &attempts, &first, &unknown, rep)
 		if err == nil {
 			return nil
 		}
@@ -132,11 +133,14 @@ func (w *Worker) deliverOne(ctx context.Context, d store.Delivery, deadline time
 }
 
 // tryDeliver makes one attempt: when an earlier attempt may have reached
-// Slack, it looks for the message first; otherwise (or when not found) it
-// records the attempt and posts. A nil error means the delivery is done.
-func (w *Worker) tryDeliver(ctx context.Context, d store.Delivery, msg alerts.Message, attempts *int, first *time.Time, rep *DeliveryReport) error {
+// Slack (*unknown), it looks for the message first; otherwise (or when not
+// found) it records the attempt and posts. A nil error means the delivery is
+// done. A post Slack answered with a rate limit was refused for certain, so
+// the next attempt need not look for it.
+func (w *Worker) tryDeliver(ctx context.Context, d store.Delivery, msg alerts.Message, attempts *int, first *time.Time,
+	unknown *bool, rep *DeliveryReport) error {
 	n := w.cfg.Notifier
-	if *attempts > 0 && n.CanFind() {
+	if *unknown && n.CanFind() {
 		r, ok, err := n.Find(ctx, msg, first.Add(-2*time.Minute))
 		if err != nil {
 			return fmt.Errorf("look up earlier attempt: %w", err)
@@ -150,6 +154,7 @@ func (w *Worker) tryDeliver(ctx context.Context, d store.Delivery, msg alerts.Me
 			rep.Found++
 			return nil
 		}
+		*unknown = false
 	}
 	if err := w.cfg.Store.MarkAttempt(ctx, d.ID, w.owner, time.Now()); err != nil {
 		w.log.Error("mark attempt", "delivery", d.ID, "error", err)
@@ -159,8 +164,12 @@ func (w *Worker) tryDeliver(ctx context.Context, d store.Delivery, msg alerts.Me
 		*first = time.Now()
 	}
 	*attempts++
+	*unknown = true
 	r, err := n.Post(ctx, msg)
 	if err != nil {
+		if errors.Is(err, alerts.ErrRateLimited) {
+			*unknown = false
+		}
 		return err
 	}
 	if err := w.cfg.Store.MarkSent(ctx, d.ID, w.owner, r.Channel, r.TS, time.Now()); err != nil {

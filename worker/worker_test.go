@@ -304,3 +304,51 @@ func TestAliveTellsDeadAndReusedPids(t *testing.T) {
 		t.Error("an owner on another host must be assumed alive (its lease ends by time)")
 	}
 }
+
+func TestLookUpBeforeRepostOnlyWhenSlackMayHaveStoredIt(t *testing.T) {
+	for name, tc := range map[string]struct {
+		fail       string
+		wantLookup bool
+	}{
+		"429 refuses for certain":      {fail: slackfake.FailRateLimit, wantLookup: false},
+		"503 leaves it unknown":        {fail: slackfake.FailUnavailable, wantLookup: true},
+		"a lie is found, not reposted": {fail: slackfake.FailLie, wantLookup: true},
+	} {
+		t.Run(name, func(t *testing.T) {
+			s := newSite(t)
+			slack := slackfake.New(t)
+			slack.SetRetryAfter("0")
+			bot, err := alerts.NewBot(slack.Token(), slackfake.DefaultChannelID, slack.APIURL(), nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			w := newWorker(t, s, bot, s.URL+"/feed.xml")
+			slack.FailNext(1, tc.fail)
+			rep, err := w.RunOnce(context.Background(), worker.RunOptions{DeliveryBudget: 20 * time.Second})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var lookups, posts int
+			for _, c := range slack.Calls() {
+				switch c.Method {
+				case "conversations.history", "conversations.replies":
+					lookups++
+				case "chat.postMessage":
+					posts++
+				}
+			}
+			if (lookups > 0) != tc.wantLookup {
+				t.Errorf("%d look-ups, want look-up %v", lookups, tc.wantLookup)
+			}
+			var top int
+			for _, m := range slack.Messages(slackfake.DefaultChannelID) {
+				if !m.IsReply() {
+					top++
+				}
+			}
+			if top != 1 || rep.Delivery.Pending != 0 {
+				t.Errorf("%d alerts stored, %d pending; want exactly 1 and none", top, rep.Delivery.Pending)
+			}
+		})
+	}
+}
