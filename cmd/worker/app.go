@@ -134,7 +134,9 @@ const (
 
 func (a *app) newNotifier(cfg *config.Config, mode notifierMode) (alerts.Notifier, error) {
 	if mode == notifyDryRun {
-		return alerts.NewWriter(a.stdout, "json"), nil
+		w := alerts.NewWriter(a.stdout, alerts.FormatJSON)
+		w.Channel = cfg.Slack.Channel // the payload as it would be posted
+		return w, nil
 	}
 	client := &http.Client{Timeout: 30 * time.Second}
 	switch {
@@ -143,7 +145,7 @@ func (a *app) newNotifier(cfg *config.Config, mode notifierMode) (alerts.Notifie
 	case cfg.Slack.WebhookURL != "":
 		return alerts.NewWebhook(cfg.Slack.WebhookURL, client)
 	default:
-		return alerts.NewWriter(a.stdout, "text"), nil
+		return alerts.NewWriter(a.stdout, alerts.FormatText), nil
 	}
 }
 
