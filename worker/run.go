@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -258,9 +260,12 @@ func (w *Worker) runSource(ctx context.Context, s Source, opts RunOptions, seen 
 	if rep.Err == nil {
 		w.m.SourceFetches.WithLabelValues(name, "ok").Inc()
 		// Validators are kept only when every item was handled, so a page
-		// that failed now is listed again (not answered 304) next time.
+		// that failed for a passing reason is listed again (not answered
+		// 304) next time. A page that can never be read (404, robots,
+		// private address, not HTML, too large) does not hold the source
+		// back: it is tried again only when the source changes.
 		var v map[string]sources.Validators
-		if len(rep.ArticleErrors) == 0 {
+		if !slices.ContainsFunc(rep.ArticleErrors, transient) {
 			v = listing.Validators
 		}
 		w.succeedSource(ctx, log, &st, v, now)
@@ -325,6 +330,24 @@ func (w *Worker) succeedSource(ctx context.Context, log *slog.Logger, st *store.
 	}
 }
 
+// transient reports whether a page failed for a reason that may pass:
+// timeouts, network errors, 5xx, 408, 429, a cancelled run. Parse errors and
+// refusals (4xx, robots.txt, the address guard, content type, size) are for
+// good.
+func transient(err error) bool {
+	var se *fetch.StatusError
+	switch {
+	case errors.As(err, &se):
+		return se.Code >= 500 || se.Code == http.StatusRequestTimeout || se.Code == http.StatusTooManyRequests
+	case errors.Is(err, fetch.ErrRobots), errors.Is(err, fetch.ErrPrivateAddress), errors.Is(err, fetch.ErrContentType),
+		errors.Is(err, fetch.ErrTooLarge), errors.Is(err, fetch.ErrTooManyRedirect), errors.Is(err, fetch.ErrScheme),
+		errors.Is(err, errParse):
+		return false
+	default:
+		return true
+	}
+}
+
 // dedupeItems drops repeated URLs and orders items oldest first, so the
 // earliest report of a development is recorded first.
 func dedupeItems(items []sources.Item) []sources.Item {
@@ -351,6 +374,9 @@ type itemResult struct {
 	duplicate        bool
 	events, headline int
 }
+
+// errParse marks a page that was fetched but could not be parsed.
+var errParse = errors.New("page cannot be parsed")
 
 // pageAccept lists the media types an article page may be served as.
 var pageAccept = []string{"text/html", "application/xhtml+xml", "text/plain", "application/octet-stream"}
@@ -400,7 +426,7 @@ func fetchArticle(ctx context.Context, client *fetch.Client, loc *time.Location,
 	}
 	a, err := article.Parse(resp.Body, resp.ContentType, resp.URL, article.Options{Location: loc})
 	if err != nil {
-		return sources.Article{}, fmt.Errorf("parse %s: %w", it.URL, err)
+		return sources.Article{}, fmt.Errorf("parse %s: %w: %w", it.URL, errParse, err)
 	}
 	a.URL = it.URL
 	if a.Canonical != "" {

@@ -352,3 +352,48 @@ func TestLookUpBeforeRepostOnlyWhenSlackMayHaveStoredIt(t *testing.T) {
 		})
 	}
 }
+
+func TestAPermanentlyBrokenPageDoesNotHoldTheSourceBack(t *testing.T) {
+	for name, tc := range map[string]struct {
+		status      int
+		want304Next bool
+	}{
+		"404 is for good": {status: http.StatusNotFound, want304Next: true},
+		"503 may pass":    {status: http.StatusServiceUnavailable, want304Next: false},
+		"500 may pass":    {status: http.StatusInternalServerError, want304Next: false},
+		"410 is for good": {status: http.StatusGone, want304Next: true},
+		"429 means later": {status: http.StatusTooManyRequests, want304Next: false},
+	} {
+		t.Run(name, func(t *testing.T) {
+			mux := http.NewServeMux()
+			mux.HandleFunc("/feed.xml", func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("ETag", `"f1"`)
+				if r.Header.Get("If-None-Match") == `"f1"` {
+					w.WriteHeader(http.StatusNotModified)
+					return
+				}
+				fmt.Fprint(w, `<rss version="2.0"><channel><title>t</title><item><title>a</title><link>/a/wire.html</link></item>`+
+					`<item><title>b</title><link>/broken.html</link></item></channel></rss>`)
+			})
+			mux.HandleFunc("/a/wire.html", func(w http.ResponseWriter, r *http.Request) { fmt.Fprint(w, pages["/a/wire.html"]) })
+			mux.HandleFunc("/broken.html", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(tc.status) })
+			srv := httptest.NewServer(mux)
+			defer srv.Close()
+			w := newWorker(t, &site{Server: srv}, alerts.NewWriter(&strings.Builder{}, "json"), srv.URL+"/feed.xml")
+			rep, err := w.RunOnce(context.Background(), worker.RunOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if rep.Sources[0].Articles != 1 || len(rep.Sources[0].ArticleErrors) != 1 {
+				t.Fatalf("first run: %+v", rep.Sources[0])
+			}
+			rep, err = w.RunOnce(context.Background(), worker.RunOptions{IgnoreDeferral: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if rep.Sources[0].NotModified != tc.want304Next {
+				t.Errorf("second run not modified = %v, want %v", rep.Sources[0].NotModified, tc.want304Next)
+			}
+		})
+	}
+}
