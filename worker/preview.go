@@ -25,10 +25,11 @@ func PreviewSource(ctx context.Context, s Source, client *fetch.Client, det *det
 	if err != nil && len(listing.Items) == 0 {
 		return nil, err
 	}
+	host := hostOf(s.URL)
 	out := make([]Preview, len(listing.Items))
 	for i, it := range listing.Items {
 		out[i].Item = it
-		a, aerr := fetchArticle(ctx, client, loc, s.URL, it)
+		a, aerr := fetchArticle(ctx, client, loc, host, it)
 		if aerr != nil {
 			out[i].Err = aerr
 			continue

@@ -196,7 +196,6 @@ func (w *Worker) runSource(ctx context.Context, s Source, opts RunOptions, seen 
 		}
 		rep.Err = err
 		w.failSource(ctx, log, &st, err, now)
-		rep.Items = len(listing.Items)
 		if len(listing.Items) == 0 {
 			return rep
 		}
@@ -226,6 +225,7 @@ func (w *Worker) runSource(ctx context.Context, s Source, opts RunOptions, seen 
 	}
 	rep.New = len(unseen)
 
+	host := hostOf(s.URL)
 	var mu sync.Mutex
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(w.cfg.ArticleConcurrency)
@@ -234,7 +234,7 @@ func (w *Worker) runSource(ctx context.Context, s Source, opts RunOptions, seen 
 			continue
 		}
 		g.Go(func() error {
-			res, err := w.processItem(gctx, s, it, opts, now)
+			res, err := w.processItem(gctx, s, host, it, opts, now)
 			mu.Lock()
 			defer mu.Unlock()
 			if err != nil {
@@ -382,8 +382,8 @@ var errParse = errors.New("page cannot be parsed")
 var pageAccept = []string{"text/html", "application/xhtml+xml", "text/plain", "application/octet-stream"}
 
 // processItem fetches, parses, detects and records one article.
-func (w *Worker) processItem(ctx context.Context, s Source, it sources.Item, opts RunOptions, now time.Time) (itemResult, error) {
-	a, err := fetchArticle(ctx, w.cfg.Fetch, w.cfg.Location, s.URL, it)
+func (w *Worker) processItem(ctx context.Context, s Source, host string, it sources.Item, opts RunOptions, now time.Time) (itemResult, error) {
+	a, err := fetchArticle(ctx, w.cfg.Fetch, w.cfg.Location, host, it)
 	if err != nil {
 		return itemResult{}, err
 	}
@@ -410,11 +410,8 @@ func (w *Worker) processItem(ctx context.Context, s Source, it sources.Item, opt
 }
 
 // fetchArticle fetches and parses an item's page.
-func fetchArticle(ctx context.Context, client *fetch.Client, loc *time.Location, sourceURL string, it sources.Item) (sources.Article, error) {
-	host := ""
-	if u, err := url.Parse(sourceURL); err == nil {
-		host = u.Hostname()
-	}
+// host is the source's own host, which the address guard trusts.
+func fetchArticle(ctx context.Context, client *fetch.Client, loc *time.Location, host string, it sources.Item) (sources.Article, error) {
 	resp, err := client.Get(ctx, fetch.Request{
 		URL:         it.URL,
 		Accept:      pageAccept,
@@ -443,6 +440,15 @@ func fetchArticle(ctx context.Context, client *fetch.Client, loc *time.Location,
 		a.Title = it.Title
 	}
 	return a, nil
+}
+
+// hostOf returns a URL's host name, "" when it has none.
+func hostOf(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return ""
+	}
+	return u.Hostname()
 }
 
 // fresh reports whether an article is recent enough to alert.

@@ -467,6 +467,16 @@ func checkContent(p url.Values) (code string, errs []string, meta *Metadata, blo
 	return "", nil, meta, blocks
 }
 
+// contentError is Slack's answer to a message it refuses, with the reasons
+// for invalid_blocks.
+func contentError(code string, errs []string) answer {
+	a := apiError(code)
+	if len(errs) > 0 {
+		a.body.(map[string]any)["errors"] = errs
+	}
+	return a
+}
+
 func (s *Server) postMessage(p url.Values) answer {
 	c := s.lookup(p.Get("channel"), true)
 	if c == nil {
@@ -474,11 +484,7 @@ func (s *Server) postMessage(p url.Values) answer {
 	}
 	code, errs, meta, blocks := checkContent(p)
 	if code != "" {
-		a := apiError(code)
-		if len(errs) > 0 {
-			a.body.(map[string]any)["errors"] = errs
-		}
-		return a
+		return contentError(code, errs)
 	}
 	m := &Message{Channel: c.id, TS: s.nextTS(), Text: p.Get("text"), Blocks: blocks, Metadata: meta}
 	if tts := p.Get("thread_ts"); tts != "" {
@@ -511,11 +517,7 @@ func (s *Server) update(p url.Values) answer {
 	}
 	code, errs, meta, blocks := checkContent(p)
 	if code != "" {
-		a := apiError(code)
-		if len(errs) > 0 {
-			a.body.(map[string]any)["errors"] = errs
-		}
-		return a
+		return contentError(code, errs)
 	}
 	m.Text, m.Blocks, m.Edited = p.Get("text"), blocks, true
 	if meta != nil {

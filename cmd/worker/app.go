@@ -6,9 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"net/url"
 	"os"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -104,7 +102,7 @@ func (a *app) logger() (*slog.Logger, error) {
 	format := a.logFormat
 	if format == "auto" {
 		format = "json"
-		if f, ok := a.stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		if isTerminal(a.stderr) {
 			format = "text"
 		}
 	}
@@ -170,13 +168,4 @@ func parseDay(s string, loc *time.Location) (time.Time, error) {
 		return t, nil
 	}
 	return time.Time{}, usagef("--since %q: want YYYY-MM-DD", s)
-}
-
-// hostOf returns the host of a URL for messages ("" when unparsable).
-func hostOf(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return ""
-	}
-	return strings.ToLower(u.Hostname())
 }
