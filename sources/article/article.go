@@ -49,6 +49,7 @@ type page struct {
 	doc       *goquery.Document
 	loc       *time.Location
 	pageURL   string
+	dateFrom  string            // which part of the page gave the publication date
 	meta      map[string]string // first content per lower-cased name/property/itemprop
 	titleTag  string
 	htmlLang  string
@@ -58,6 +59,8 @@ type page struct {
 	h1, h2    []marked
 	times     []marked
 	itemDates []marked
+	scripts   []marked     // short inline scripts that may write a byline
+	farRoots  []*html.Node // outermost comments, sidebars, navigation and footers
 	bylines   []marked
 	leads     []marked
 	ld        ldInfo
@@ -71,7 +74,9 @@ func (p *page) reset() {
 	p.titleTag, p.htmlLang, p.canonical, p.baseHref = "", "", "", ""
 	p.jsonLD = p.jsonLD[:0]
 	p.h1, p.h2, p.times, p.itemDates, p.bylines = p.h1[:0], p.h2[:0], p.times[:0], p.itemDates[:0], p.bylines[:0]
-	p.leads = p.leads[:0]
+	p.leads, p.scripts = p.leads[:0], p.scripts[:0]
+	clear(p.farRoots)
+	p.farRoots = p.farRoots[:0]
 }
 
 // Parse decodes body (charset.DecodeHTML with contentType), parses it once

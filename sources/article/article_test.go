@@ -207,6 +207,26 @@ func TestParsePublished(t *testing.T) {
 			want: time.Date(2023, 9, 27, 0, 0, 0, 0, time.UTC),
 		},
 		{
+			name: "a date an inline script writes into the byline",
+			body: `<table><tr><td class="topic">The board</td></tr><tr><td class="main-text"><script>showDate("2020/04/17 01:43:09")</script> views 7</td></tr></table>` + article(""),
+			want: time.Date(2020, 4, 17, 1, 43, 9, 0, time.UTC),
+		},
+		{
+			name: "a script in a sidebar writes no byline",
+			body: article("") + `<aside class="sidebar"><script>showDate("2020/04/17 01:43:09")</script></aside>`,
+			want: time.Time{},
+		},
+		{
+			name: "a two-digit-year day, found by the library",
+			body: `<div class="text"><div class="date"> Party, 30.10.23 </div><h1>Halloween party</h1><div class="entry-content">` + para("The club") + para("The night") + `</div></div>`,
+			want: time.Date(2023, 10, 30, 0, 0, 0, 0, time.UTC),
+		},
+		{
+			name: "a month alone is not a day",
+			body: `<article><h1>Film review</h1><div class="entry-content">` + para("Seen in 03.2015") + para("The film") + `</div></article>`,
+			want: time.Time{},
+		},
+		{
 			name: "an updated date is not the publication date",
 			body: article(`<div class="post-meta">Updated Sep 29, 2023</div>`) + `<footer><time datetime="2023-09-30">x</time></footer>`,
 			want: time.Time{},

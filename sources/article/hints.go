@@ -21,6 +21,7 @@ const (
 	hComments                  // comments specifically
 	hSoft                      // boilerplate inside an article, but also seen on page wrappers (#__next, .pages)
 	hKicker                    // a label inside a headline: kicker, topic, Dachzeile
+	hFooter                    // the page's footer, where a document may state its date
 )
 
 // Words in class and id values, after splitting on punctuation and camel
@@ -57,7 +58,7 @@ var hintWords = map[string]hint{
 	"more": hSoft, "readmore": hNegHard, "seealso": hNegHard, "also": hNegHard, "latest": hSoft,
 	"share": hNegHard, "sharing": hNegHard, "sharebar": hNegHard, "social": hNegHard, "sns": hNegHard,
 	"bshare": hNegHard, "jiathis": hNegHard, "fenxiang": hNegHard,
-	"footer": hNegHard, "foot": hNegHard, "copyright": hNegHard, "disclaimer": hNegHard,
+	"footer": hNegHard | hFooter, "foot": hNegHard | hFooter, "copyright": hNegHard, "disclaimer": hNegHard,
 	"statement": hNegHard, "shengming": hNegHard, "colophon": hNegHard,
 	"breadcrumb": hNegHard, "breadcrumbs": hNegHard, "crumb": hNegHard, "crumbs": hNegHard,
 	"pagination": hNegHard, "pager": hNegHard, "paging": hNegHard, "pages": hSoft, "prevnext": hNegHard,
@@ -99,7 +100,7 @@ var hintStems = []struct {
 	h    hint
 }{
 	{"comment", hNegHard | hComments}, {"related", hNegHard}, {"recommend", hNegHard}, {"sidebar", hNeg},
-	{"share", hNegHard}, {"social", hNegHard}, {"footer", hNegHard}, {"breadcrumb", hNegHard},
+	{"share", hNegHard}, {"social", hNegHard}, {"footer", hNegHard | hFooter}, {"breadcrumb", hNegHard},
 	{"pagination", hNegHard}, {"newsletter", hNegHard}, {"advert", hNegHard}, {"sponsor", hNegHard},
 	{"popular", hNegHard}, {"trending", hNegHard}, {"hotnews", hNegHard}, {"navbar", hNeg},
 	{"widget", hSoft}, {"disqus", hNegHard | hComments}, {"outbrain", hNegHard}, {"taboola", hNegHard},
@@ -300,7 +301,7 @@ var hintInfixes = []struct {
 	stem string
 	h    hint
 }{
-	{"comment", hNegHard | hComments}, {"related", hNegHard}, {"sidebar", hNeg}, {"footer", hNegHard},
+	{"comment", hNegHard | hComments}, {"related", hNegHard}, {"sidebar", hNeg}, {"footer", hNegHard | hFooter},
 	{"advert", hNegHard}, {"recommend", hNegHard}, {"content", hPos}, {"article", hPos},
 }
 

@@ -51,6 +51,7 @@ func (p *page) published(h1 *marked, top content, canonical, text string) time.T
 
 	if t, ok := p.metadataDate(); ok {
 		if t.Location() != time.UTC {
+			p.dateFrom = "metadata"
 			return t
 		}
 		// Metadata in UTC, byline in local time: the page states the day
@@ -58,21 +59,30 @@ func (p *page) published(h1 *marked, top content, canonical, text string) time.T
 		for _, local := range []func(int, int, int) (time.Time, bool){p.timeElement, p.bylineDate} {
 			if l, ok := local(anchor, lo, hi); ok {
 				if off, ok := sameInstant(t, l); ok {
+					p.dateFrom = "metadata+byline"
 					return t.In(fixedZone(off))
 				}
 			}
 		}
+		p.dateFrom = "metadata-utc"
 		return t
 	}
 	if t, ok := p.timeElement(anchor, lo, hi); ok {
+		p.dateFrom = "time"
 		return t
 	}
 	for _, u := range []string{p.pageURL, canonical} {
 		if t, ok := urlDate(u, p.loc); ok {
+			p.dateFrom = "url"
 			return t
 		}
 	}
 	if t, ok := p.bylineDate(anchor, lo, hi); ok {
+		p.dateFrom = "byline"
+		return t
+	}
+	if t, ok := p.scriptDate(anchor, lo, hi); ok {
+		p.dateFrom = "script"
 		return t
 	}
 	var from *html.Node
@@ -83,23 +93,59 @@ func (p *page) published(h1 *marked, top content, canonical, text string) time.T
 	}
 	if from != nil {
 		if t, ok := p.nearbyTextDate(from, h1 != nil && !h1.far); ok {
+			p.dateFrom = "nearby"
 			return t
 		}
 	}
 	if t, ok := signatureDate(text, p.loc); ok {
+		p.dateFrom = "signature"
 		return t
 	}
 	if t, ok := dates.Parse(p.ld.modified, p.loc); ok {
+		p.dateFrom = "modified"
 		return t
 	}
 	for _, k := range modifiedKeys {
 		if v := p.meta[k]; v != "" {
 			if t, ok := dates.Parse(v, p.loc); ok {
+				p.dateFrom = "modified"
 				return t
 			}
 		}
 	}
+	if t, ok := p.libraryDate(); ok {
+		p.dateFrom = "htmldate"
+		return t
+	}
+	p.dateFrom = "none"
 	return time.Time{}
+}
+
+// scriptDate reads the date a short inline script writes into the byline
+// (forum and portal pages: showDate("2020/04/17 01:43")): the one nearest
+// the headline, or the page's only one when none is near.
+func (p *page) scriptDate(anchor, lo, hi int) (time.Time, bool) {
+	var best, only time.Time
+	bestDist, n := 1<<30, 0
+	for i := range p.scripts {
+		m := &p.scripts[i]
+		js := m.n.FirstChild.Data
+		if m.far || !hasClock(js) {
+			continue
+		}
+		t, ok := firstDay(js, p.loc)
+		if !ok {
+			continue
+		}
+		n, only = n+1, t
+		if dist := abs(m.seq - anchor); m.seq >= lo && m.seq <= hi && dist < bestDist {
+			best, bestDist = t, dist
+		}
+	}
+	if best.IsZero() && n == 1 {
+		best = only
+	}
+	return best, !best.IsZero()
 }
 
 // metadataDate reads the publication date from JSON-LD, meta tags and
@@ -485,4 +531,23 @@ func hasDigit(s string) bool {
 		}
 	}
 	return false
+}
+
+// hasClock reports whether s holds a time of day ("01:43").
+func hasClock(s string) bool {
+	for i := 1; i+2 < len(s); i++ {
+		if s[i] == ':' && isDigit(s[i-1]) && isDigit(s[i+1]) && isDigit(s[i+2]) {
+			return true
+		}
+	}
+	return false
+}
+
+func isDigit(b byte) bool { return '0' <= b && b <= '9' }
+
+func abs(n int) int {
+	if n < 0 {
+		return -n
+	}
+	return n
 }

@@ -55,6 +55,9 @@ type frame struct {
 // maxMarked bounds how many elements of each kind are remembered.
 const maxMarked = 200
 
+// maxFarRoots bounds the outermost boilerplate elements remembered.
+const maxFarRoots = 1000
+
 // walker visits the whole document once, collecting metadata and scoring
 // candidate containers.
 type walker struct {
@@ -117,6 +120,9 @@ func (w *walker) walk(n *html.Node) {
 	case atom.Script:
 		if strings.Contains(strings.ToLower(attr(n, "type")), "ld+json") && n.FirstChild != nil {
 			p.jsonLD = append(p.jsonLD, n.FirstChild.Data)
+		} else if w.inlineWriter(n) && len(p.scripts) < maxMarked {
+			far := len(w.frames) > 0 && w.frames[len(w.frames)-1].far
+			p.scripts = append(p.scripts, marked{n: n, seq: w.seq, far: far})
 		}
 		return
 	case atom.Html:
@@ -166,6 +172,11 @@ func (w *walker) walk(n *html.Node) {
 			f.hsupp, f.tagSupp = true, true // a <header> or <footer> may wrap the whole page
 		}
 	}
+	// Footers are not remembered: a document's footer may state its date.
+	footer := a == atom.Footer || f.h&hFooter != 0
+	if f.far && !footer && (parent == nil || !parent.far) && len(p.farRoots) < maxFarRoots {
+		p.farRoots = append(p.farRoots, n)
+	}
 	w.mark(n, &f, itemDate)
 	if f.link {
 		w.nLinks++
@@ -178,6 +189,18 @@ func (w *walker) walk(n *html.Node) {
 	if f.link {
 		w.nLinks--
 	}
+}
+
+// maxInlineScript is the longest inline script read for a date: scripts
+// that write a byline ("showDate('2020/04/17 01:43')") are one short call.
+const maxInlineScript = 200
+
+// inlineWriter reports whether n is a short inline script in the body that
+// may write visible text such as a byline's date.
+func (w *walker) inlineWriter(n *html.Node) bool {
+	c := n.FirstChild
+	return attr(n, "src") == "" && c != nil && c.Type == html.TextNode && len(c.Data) <= maxInlineScript &&
+		hasDigit(c.Data)
 }
 
 // mark remembers elements the title and date logic need.
