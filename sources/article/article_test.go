@@ -217,7 +217,7 @@ func TestParsePublished(t *testing.T) {
 			want: time.Time{},
 		},
 		{
-			name: "a two-digit-year day, found by the library",
+			name: "a two-digit-year day in the byline",
 			body: `<div class="text"><div class="date"> Party, 30.10.23 </div><h1>Halloween party</h1><div class="entry-content">` + para("The club") + para("The night") + `</div></div>`,
 			want: time.Date(2023, 10, 30, 0, 0, 0, 0, time.UTC),
 		},
@@ -227,9 +227,29 @@ func TestParsePublished(t *testing.T) {
 			want: time.Time{},
 		},
 		{
-			name: "an updated date is not the publication date",
-			body: article(`<div class="post-meta">Updated Sep 29, 2023</div>`) + `<footer><time datetime="2023-09-30">x</time></footer>`,
+			name: "last resort: a labelled date in a fact box far from the headline",
+			body: article("") + strings.Repeat(para("More"), 30) + `<ul class="facts"><li><strong>Date</strong> 23.05.2011</li><li><strong>Author</strong> K. M.</li></ul>`,
+			want: time.Date(2011, 5, 23, 0, 0, 0, 0, time.UTC),
+		},
+		{
+			name: "last resort: an update in the footer bounds the age when nothing else dates the page",
+			body: article("") + `<div id="footer"><p>Updated: $Date: 2016/11/18 06:31:41 $</p></div>`,
+			want: time.Date(2016, 11, 18, 6, 31, 41, 0, time.UTC),
+		},
+		{
+			name: "a labelled date in a sidebar is not the page's",
+			body: article("") + `<aside class="sidebar"><p>Date: 2019-05-05</p></aside>`,
 			want: time.Time{},
+		},
+		{
+			name: "an updated date is not the publication date where the byline gives one",
+			body: article(`<div class="post-meta">Posted Sep 27, 2023 · Updated Sep 29, 2023</div>`),
+			want: time.Date(2023, 9, 27, 0, 0, 0, 0, time.UTC),
+		},
+		{
+			name: "an update is the last resort; a time element in the footer is not the page's",
+			body: article(`<div class="post-meta">Updated Sep 29, 2023</div>`) + `<footer><time datetime="2023-09-30">x</time></footer>`,
+			want: time.Date(2023, 9, 29, 0, 0, 0, 0, time.UTC),
 		},
 		{
 			name: "no date: dates in the article text describe events",

@@ -113,8 +113,8 @@ func (p *page) published(h1 *marked, top content, canonical, text string) time.T
 			}
 		}
 	}
-	if t, ok := p.libraryDate(); ok {
-		p.dateFrom = "htmldate"
+	if t, ok := p.labelledDate(); ok {
+		p.dateFrom = "labelled"
 		return t
 	}
 	p.dateFrom = "none"
@@ -391,28 +391,28 @@ func signatureDate(text string, loc *time.Location) (time.Time, bool) {
 // firstDay returns the first date with a day in text that is not labelled as
 // an update.
 func firstDay(text string, loc *time.Location) (time.Time, bool) {
-	for _, m := range dates.FindAll(text, loc) {
-		if m.Precision != dates.Day {
-			continue
+	for _, m := range dayMatches(text, loc) {
+		if !updatedLabel(text[max(0, m.Start-24):m.Start]) {
+			return m.Time, true
 		}
-		if updatedLabel(text[max(0, m.Start-24):m.Start]) {
-			continue
-		}
-		return m.Time, true
 	}
 	return time.Time{}, false
 }
 
-// updatedLabel reports whether text before a date labels it as an update.
-func updatedLabel(s string) bool {
-	s = strings.ToLower(s)
-	for _, w := range []string{"updated", "update:", "modified", "更新", "修改", "aktualisiert", "mis à jour", "actualizado", "edited"} {
-		if strings.Contains(s, w) {
-			return true
+// dayMatches are the dates in text that name a day.
+func dayMatches(text string, loc *time.Location) []dates.Match {
+	ms := dates.FindAll(text, loc)
+	days := ms[:0]
+	for _, m := range ms {
+		if m.Precision == dates.Day {
+			days = append(days, m)
 		}
 	}
-	return false
+	return days
 }
+
+// updatedLabel reports whether text before a date labels it as an update.
+func updatedLabel(s string) bool { return containsAny(strings.ToLower(s), updatedLabels) }
 
 // next returns the node after n in document order.
 func next(n *html.Node) *html.Node {

@@ -400,8 +400,8 @@ func (m *matcher) continuesNumber(i int) bool {
 	return false
 }
 
-// dayFirstNumeric reads 04.09.2024, 4/9/2024 (month first unless the first
-// number exceeds 12) and 04-09-2024.
+// dayFirstNumeric reads 04.09.2024, 30.10.23, 4/9/2024 (month first unless
+// the first number exceeds 12) and 04-09-2024.
 func (m *matcher) dayFirstNumeric(i int) (parsed, bool) {
 	a := m.toks[i].num
 	sep, ok := m.punct(i+1, '.', '/', '-')
@@ -411,6 +411,9 @@ func (m *matcher) dayFirstNumeric(i int) (parsed, bool) {
 	b, ok1 := m.num(i+2, 1, 2)
 	_, ok2 := m.punct(i+3, sep)
 	y, ok3 := m.num(i+4, 4, 4)
+	if yy, ok := m.num(i+4, 2, 2); !ok3 && ok && sep == '.' {
+		y, ok3 = 2000+yy, true // 30.10.23: two-digit years only with dots, as written in German
+	}
 	if !ok1 || !ok2 || !ok3 || !m.joined(i+3) || !m.joined(i+4) {
 		return parsed{}, false
 	}
