@@ -5,12 +5,17 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"math/rand/v2"
 	"os"
+	"path/filepath"
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 	"time"
+
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/wallwatch/worker/internal/sharedtest"
 	"github.com/wallwatch/worker/sources"
@@ -221,6 +226,102 @@ func TestCorpusDevelopments(t *testing.T) {
 				if !bgs[kept] {
 					t.Errorf("background %q is missing from the timeline", kept)
 				}
+			}
+		})
+	}
+}
+
+// postedSummary posts everything due and describes each thread Slack
+// would show: the stages its alert announced, every article in it (the
+// featured one and the replies; which of several articles published at the
+// same time is featured depends on the order recorded), and the thread a
+// later step links.
+func postedSummary(t *testing.T, s *Store) []string {
+	t.Helper()
+	type thread struct {
+		stages, after string
+		urls          []string
+	}
+	threads := map[string]*thread{} // by ts
+	now := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC) // after every recording
+	for range 50 {
+		ds := claim1(t, s, "summary", now, 100, nil)
+		if len(ds) == 0 {
+			break
+		}
+		for _, d := range ds {
+			send(t, s, d, "summary", now)
+			if d.Kind == KindReply {
+				threads[d.ThreadTS].urls = append(threads[d.ThreadTS].urls, d.Article.URL)
+				continue
+			}
+			var stages []string
+			for _, dev := range d.Developments {
+				stages = append(stages, string(dev.Stage))
+			}
+			th := &thread{stages: strings.Join(stages, "+"), urls: []string{d.Article.URL}}
+			if d.Previous != nil {
+				th.after = d.Previous.TS
+			}
+			threads[fmt.Sprintf("%d.0001", d.ID)] = th
+		}
+	}
+	for _, th := range threads {
+		slices.Sort(th.urls)
+	}
+	var out []string
+	for _, th := range threads {
+		line := th.stages + " " + strings.Join(th.urls, " ")
+		if th.after != "" {
+			line += " after " + threads[th.after].urls[0]
+		}
+		out = append(out, line)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// TestCorpusSameInAnyOrder records the labelled corpus in shuffled orders,
+// from two store handles at once (as serve and run-once on one database),
+// and checks that the same alerts and replies come out every time.
+func TestCorpusSameInAnyOrder(t *testing.T) {
+	labels := loadLabels(t)
+	ref := openTest(t)
+	for _, l := range labels {
+		rec(t, ref, l.input())
+	}
+	want := postedSummary(t, ref)
+	if len(want) != 13 || !slices.ContainsFunc(want, func(p string) bool { return strings.Contains(p, " after ") }) {
+		t.Errorf("want 13 threads, one of a later step:\n%s", strings.Join(want, "\n"))
+	}
+	for seed := range uint64(3) {
+		t.Run(fmt.Sprintf("seed %d", seed), func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "w.db")
+			var handles [2]*Store
+			for i := range handles {
+				s, err := Open(context.Background(), path)
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer s.Close()
+				handles[i] = s
+			}
+			order := slices.Clone(labels)
+			r := rand.New(rand.NewPCG(seed, 7))
+			r.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
+			var wg sync.WaitGroup
+			for i, s := range handles {
+				wg.Go(func() {
+					for k := i; k < len(order); k += 2 {
+						if _, err := s.Record(context.Background(), order[k].input()); err != nil {
+							t.Error(err)
+						}
+					}
+				})
+			}
+			wg.Wait()
+			if diff := cmp.Diff(want, postedSummary(t, handles[0])); diff != "" {
+				t.Errorf("posts differ from the labels' order (-want +got):\n%s", diff)
 			}
 		})
 	}

@@ -114,6 +114,7 @@ func loadFingerprints(ctx context.Context, tx *sql.Tx, p probe, cands []storylin
 // storedStep is a step as stored, with its alert row.
 type storedStep struct {
 	step
+	Date         sources.Date
 	AlertID      sql.NullInt64
 	AlertArticle int64
 }
@@ -188,7 +189,7 @@ func loadReports(ctx context.Context, tx *sql.Tx, sid int64) ([]report, error) {
 
 func loadSteps(ctx context.Context, tx *sql.Tx, sid int64, now time.Time) ([]storedStep, error) {
 	rows, err := tx.QueryContext(ctx, `
-		SELECT d.id, d.stage, d.step_day, d.alert_id, COALESCE(o.article_id, 0),
+		SELECT d.id, d.stage, d.step_day, d.date, d.alert_id, COALESCE(o.article_id, 0),
 		       COALESCE(o.state = 'sent' OR o.attempts > 0 OR (o.lease_owner IS NOT NULL AND o.lease_until > ?), 0)
 		FROM developments d LEFT JOIN outbox o ON o.id = d.alert_id
 		WHERE d.storyline_id = ?`, now.Unix(), sid)
@@ -199,8 +200,13 @@ func loadSteps(ctx context.Context, tx *sql.Tx, sid int64, now time.Time) ([]sto
 	var out []storedStep
 	for rows.Next() {
 		var s storedStep
-		if err := rows.Scan(&s.ID, &s.Stage, &s.Day, &s.AlertID, &s.AlertArticle, &s.Committed); err != nil {
+		var date string
+		if err := rows.Scan(&s.ID, &s.Stage, &s.Day, &date, &s.AlertID, &s.AlertArticle, &s.Committed); err != nil {
 			return nil, fmt.Errorf("read steps: %w", err)
+		}
+		var err error
+		if s.Date, err = sources.ParseDate(date); err != nil {
+			return nil, fmt.Errorf("development %d: %w", s.ID, err)
 		}
 		out = append(out, s)
 	}
@@ -282,8 +288,10 @@ func (a *applier) apply(ctx context.Context, plan []step) (int, error) {
 	return created, nil
 }
 
-// writeStep inserts or updates a step's development row. A committed step
-// keeps its stage, kind and evidence; its entities and date still widen.
+// writeStep inserts or updates a step's development row: entities of all
+// its reports, the most precise date among them (the earliest of those). A
+// committed step keeps its stage, kind and evidence, and its date unless a
+// report dates it more precisely.
 func (a *applier) writeStep(ctx context.Context, st *step, prev sql.NullInt64) error {
 	if len(st.Reports) == 0 {
 		return nil // a committed step always holds the reports it was made from
@@ -291,6 +299,9 @@ func (a *applier) writeStep(ctx context.Context, st *step, prev sql.NullInt64) e
 	first := a.reps[st.Reports[0]]
 	var ea, eb []string
 	date := first.Date
+	if old, ok := a.storedStep(st.ID); ok && st.Committed {
+		date = old.Date
+	}
 	for _, i := range st.Reports {
 		r := a.reps[i]
 		ea = mergeSide(ea, r.A, rules.company(a.pair.A))
