@@ -242,7 +242,7 @@ func postedSummary(t *testing.T, s *Store) []string {
 		stages, after string
 		urls          []string
 	}
-	threads := map[string]*thread{} // by ts
+	threads := map[string]*thread{}                    // by ts
 	now := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC) // after every recording
 	for range 50 {
 		ds := claim1(t, s, "summary", now, 100, nil)
