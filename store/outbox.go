@@ -151,9 +151,18 @@ const claimable = `o.state = 'pending' AND o.next_attempt <= :now AND (o.lease_o
 	OR o.lease_owner = :owner OR o.lease_until <= :now
 	OR o.lease_owner IN (SELECT value FROM json_each(:dead)))`
 
+// happenedDay is when development d happened, as a dayNumber: its date
+// when day-precise; for a month or year, the day it was first reported,
+// kept within that month or year.
+const happenedDay = `max(d.date_start, min(d.step_day, CASE d.date_prec
+	WHEN 3 THEN d.date_start
+	WHEN 2 THEN CAST(strftime('%s', d.date_start * 86400, 'unixepoch', '+1 month', '-1 day') AS INTEGER) / 86400
+	WHEN 1 THEN CAST(strftime('%s', d.date_start * 86400, 'unixepoch', '+1 year', '-1 day') AS INTEGER) / 86400
+	ELSE d.step_day END))`
+
 // dueAlerts selects claimable alerts in the order things happened: the
-// date of the development, then the publication of the article, then the
-// order recorded. An alert of a later step of a storyline waits while an
+// date of the development (see happenedDay), then the publication of the
+// article, then the order recorded. An alert of a later step of a storyline waits while an
 // earlier step's alert is still to be posted, so that it can link that
 // thread.
 const dueAlerts = `
@@ -164,7 +173,7 @@ const dueAlerts = `
 		JOIN developments e ON e.storyline_id = x.storyline_id AND (e.step_day, e.id) < (x.step_day, x.id)
 		JOIN outbox eo ON eo.id = e.alert_id
 		WHERE x.alert_id = o.id AND eo.id != o.id AND eo.state = 'pending')
-	ORDER BY d.date_start, a.published IS NULL, a.published, o.id LIMIT :limit`
+	ORDER BY ` + happenedDay + `, a.published IS NULL, a.published, o.id LIMIT :limit`
 
 func claim(ctx context.Context, tx *sql.Tx, owner string, now time.Time, lease time.Duration, limit int, dead []string) ([]Delivery, error) {
 	deadJSON, _ := json.Marshal(append([]string{}, dead...)) // a []string always marshals
