@@ -36,11 +36,15 @@ type Article struct {
 	Published time.Time
 }
 
-// Posted is an earlier message of the same development, at an earlier stage.
+// Posted is the alert of a storyline's first step, which an alert of a
+// later step links.
 type Posted struct {
 	Channel, TS string
-	Stage       sources.Stage
-	Date        sources.Date
+	Stage       sources.Stage // the stage it announced
+	Date        sources.Date  // the day it was first reported
+	// Permalink is the message's web link; "" means one built from Channel
+	// and TS. A Bot asks Slack for it (chat.getPermalink).
+	Permalink string
 }
 
 // Message is one alert or thread reply.
@@ -57,9 +61,11 @@ type Message struct {
 	// Channel is, for a reply, the parent's channel; "" means the configured
 	// channel.
 	Channel string
-	// Previous is, for an alert, the earlier stage of this development, whose
-	// thread the alert links.
+	// Previous is, for an alert of a later step of a storyline, the alert of
+	// its first step, whose thread the alert links.
 	Previous *Posted
+	// Was is, for an alert of a later step, the stage of the step before.
+	Was sources.Stage
 }
 
 // IsReply reports whether the message is further coverage rather than an

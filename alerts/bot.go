@@ -38,7 +38,8 @@ type Bot struct {
 	mu  sync.Mutex
 	ids map[string]string // channel name (no "#", lower case) → ID
 
-	noReplies atomic.Bool // the server answered unknown_method to conversations.replies
+	noReplies    atomic.Bool // the server answered unknown_method to conversations.replies
+	noPermalinks atomic.Bool // the server does not know chat.getPermalink
 }
 
 // NewBot returns a Bot posting to channel (an ID such as "C0123", or a name
@@ -123,6 +124,7 @@ func (b *Bot) Post(ctx context.Context, m Message) (Receipt, error) {
 	if ch == "" {
 		ch = b.channel
 	}
+	m = b.withPermalink(ctx, m)
 	p := buildPayload(m, ch)
 	opts := []slack.MsgOption{
 		slack.MsgOptionText(p.Text, false),
@@ -154,6 +156,36 @@ func (b *Bot) Post(ctx context.Context, m Message) (Receipt, error) {
 		b.remember(ch, gotCh)
 	}
 	return Receipt{Channel: gotCh, TS: ts}, nil
+}
+
+// withPermalink asks Slack (chat.getPermalink) for the link of the first
+// step's alert that m links. Without an answer the link is built from the
+// channel and ts: a missing link is no reason to hold an alert back.
+func (b *Bot) withPermalink(ctx context.Context, m Message) Message {
+	p := m.Previous
+	if p == nil || p.Permalink != "" || p.Channel == "" || p.TS == "" || b.noPermalinks.Load() {
+		return m
+	}
+	var link string
+	err := b.call(ctx, "chat.getPermalink", func(ctx context.Context) error {
+		var err error
+		link, err = b.api.GetPermalinkContext(ctx, &slack.PermalinkParameters{Channel: p.Channel, Ts: p.TS})
+		return err
+	})
+	var e *Error
+	if errors.As(err, &e) && (e.Code == "unknown_method" || e.Status == http.StatusNotFound) {
+		b.noPermalinks.Store(true)
+		b.log().Warn("slack chat.getPermalink is not supported here; linking threads by channel and ts")
+		return m
+	}
+	if err != nil {
+		b.log().Warn("slack permalink not found; linking the thread by channel and ts", "error", err)
+		return m
+	}
+	q := *p
+	q.Permalink = link
+	m.Previous = &q
+	return m
 }
 
 // Find looks for the message posted with m.Key since the given time: in

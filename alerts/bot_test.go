@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -540,4 +541,50 @@ func TestIsChannelID(t *testing.T) {
 			}
 		})
 	}
+}
+
+func TestBotLinksFirstStepByPermalink(t *testing.T) {
+	ctx := context.Background()
+	s := slackfake.New(t)
+	b := newBot(t, s, "#alerts")
+	first, err := b.Post(ctx, alert("outbox-1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	later := alert("outbox-2")
+	later.Developments[0].Stage = "launched"
+	later.Previous = &Posted{Channel: first.Channel, TS: first.TS, Stage: "announced"}
+	later.Was = "announced"
+	if _, err := b.Post(ctx, later); err != nil {
+		t.Fatal(err)
+	}
+	msgs := s.Messages(first.Channel)
+	if len(msgs) != 2 {
+		t.Fatalf("%d messages, want 2", len(msgs))
+	}
+	want := s.URL() + "/archives/" + first.Channel + "/p" + strings.Replace(first.TS, ".", "", 1)
+	if blocks := unescapeJSON(msgs[1].Blocks); !strings.Contains(blocks, "<"+want+"|first alert's thread>") {
+		t.Errorf("blocks do not link %s:\n%s", want, blocks)
+	}
+	if got := methods(s); !slices.Contains(got, "chat.getPermalink") {
+		t.Errorf("methods %v, want chat.getPermalink", got)
+	}
+
+	// Without an answer the link is built from channel and ts, and the
+	// alert still goes out.
+	s.FailNextCall("chat.getPermalink", 1, slackfake.FailUnavailable)
+	later.Key = "outbox-3"
+	if _, err := b.Post(ctx, later); err != nil {
+		t.Fatal(err)
+	}
+	msgs = s.Messages(first.Channel)
+	built := "https://slack.com/archives/" + first.Channel + "/p" + strings.Replace(first.TS, ".", "", 1)
+	if blocks := unescapeJSON(msgs[2].Blocks); !strings.Contains(blocks, "<"+built+"|first alert's thread>") {
+		t.Errorf("fallback blocks do not link %s:\n%s", built, blocks)
+	}
+}
+
+// unescapeJSON undoes encoding/json's escapes of <, > and &.
+func unescapeJSON(b []byte) string {
+	return strings.NewReplacer(`\u003c`, "<", `\u003e`, ">", `\u0026`, "&").Replace(string(b))
 }

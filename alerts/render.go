@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -76,16 +77,12 @@ func renderAlert(m Message) (string, []slack.Block) {
 	if ev := clean(d.Evidence); ev != "" {
 		blocks = append(blocks, section("> "+truncEsc(escape(ev), budgetEvidence)))
 	}
-	if p := m.Previous; p != nil {
-		s := "Earlier stage:"
-		if st := clean(string(p.Stage)); st != "" {
-			s += " " + escape(st)
-		}
-		if ds := p.Date.String(); ds != "" {
-			s += " " + ds
-		}
-		if pl := permalink(p.Channel, p.TS); pl != "" {
-			s += " — <" + pl + "|thread>"
+	if step := newStepText(m, d); step != "" {
+		s := escape(step)
+		if p := m.Previous; p != nil {
+			if pl := previousLink(p); pl != "" {
+				s += " · <" + pl + "|first alert's thread>"
+			}
 		}
 		blocks = append(blocks, slack.NewContextBlock("", slack.NewTextBlockObject(slack.MarkdownType, s, false, true)))
 	}
@@ -99,7 +96,69 @@ func renderAlert(m Message) (string, []slack.Block) {
 	if n := len(m.Developments) - 1; n > 0 {
 		text += fmt.Sprintf(" +%d more", n)
 	}
+	if step := newStepText(m, d); step != "" {
+		text += " — " + escape(step)
+	}
 	return text, blocks
+}
+
+// stagePhrases say a stage after "Now".
+var stagePhrases = map[sources.Stage]string{
+	sources.StageAnnounced: "announced",
+	sources.StageTesting:   "in testing",
+	sources.StageLaunched:  "launched",
+	sources.StageExpanded:  "expanded",
+	sources.StageHalted:    "halted",
+}
+
+// newStepText says, for an alert of a later step of a storyline, what
+// changed: "Now launched (was testing) — first reported as announced on
+// 4 Sep 2024". It is "" for a first alert.
+func newStepText(m Message, d Development) string {
+	p := m.Previous
+	if p == nil && m.Was == "" {
+		return ""
+	}
+	now, ok := stagePhrases[d.Stage]
+	if !ok {
+		now = truncPlain(clean(string(d.Stage)), 40)
+	}
+	s := "Now " + now
+	if m.Was == sources.StageHalted && d.Stage != sources.StageHalted {
+		s += " again"
+	}
+	if m.Was != "" && (p == nil || m.Was != p.Stage) {
+		s += " (was " + truncPlain(clean(string(m.Was)), 40) + ")"
+	}
+	if p != nil {
+		s += " — first reported as " + truncPlain(clean(string(p.Stage)), 40)
+		s += dayText(p.Date)
+	}
+	return s
+}
+
+// dayText writes when for readers: " on 4 Sep 2024", " in Sep 2024",
+// " in 2024", "" for no date.
+func dayText(d sources.Date) string {
+	switch {
+	case d.Year == 0:
+		return ""
+	case d.Month < 1 || d.Month > 12:
+		return fmt.Sprintf(" in %d", d.Year)
+	case d.Day == 0:
+		return fmt.Sprintf(" in %s %d", time.Month(d.Month).String()[:3], d.Year)
+	default:
+		return fmt.Sprintf(" on %d %s %d", d.Day, time.Month(d.Month).String()[:3], d.Year)
+	}
+}
+
+// previousLink is the web link of the first step's alert: the one Slack
+// gave, else one built from its channel and ts.
+func previousLink(p *Posted) string {
+	if u, ok := safeURL(p.Permalink); ok && p.Permalink != "" {
+		return u
+	}
+	return permalink(p.Channel, p.TS)
 }
 
 func section(s string) *slack.SectionBlock {

@@ -95,16 +95,50 @@ func TestRender(t *testing.T) {
 				"section/mrkdwn: *<https://36kr.example/p/1|淘特小范围测试接入微信支付>*\n36kr · 2024-09-04\nGist: WeChat Pay (Tencent) payments on Taote (Alibaba) — testing (2024-09)",
 			},
 		},
-		"earlier stage links its thread": {
+		"a later step says what changed and links the first alert's thread": {
 			msg: Message{Developments: []Development{{A: []string{"DingTalk"}, B: []string{"WeChat"}, Kind: sources.KindWorkplace,
 				Stage: sources.StageLaunched}}, Article: Article{Title: "DingTalk meetings open to WeChat users", URL: "https://e.example/d"},
-				Previous: &Posted{Channel: "C123", TS: "1700000001.000001", Stage: sources.StageAnnounced, Date: sources.Date{Year: 2021, Month: 3}}},
-			wantText: "DingTalk × WeChat: workplace launched — <https://e.example/d|DingTalk meetings open to WeChat users> (e.example)",
+				Previous: &Posted{Channel: "C123", TS: "1700000001.000001", Stage: sources.StageAnnounced, Date: sources.Date{Year: 2024, Month: 9, Day: 4}},
+				Was:      sources.StageTesting},
+			wantText: "DingTalk × WeChat: workplace launched — <https://e.example/d|DingTalk meetings open to WeChat users> (e.example)" +
+				" — Now launched (was testing) — first reported as announced on 4 Sep 2024",
 			wantBlocks: []string{
 				"header/plain_text: DingTalk × WeChat: workplace launched",
 				"section/mrkdwn: *Alibaba:* DingTalk\n*Tencent:* WeChat\n*Kind:* workplace · *Stage:* launched",
 				"section/mrkdwn: *<https://e.example/d|DingTalk meetings open to WeChat users>*\ne.example",
-				"context/mrkdwn: Earlier stage: announced 2021-03 — <https://slack.com/archives/C123/p1700000001000001|thread>",
+				"context/mrkdwn: Now launched (was testing) — first reported as announced on 4 Sep 2024 · " +
+					"<https://slack.com/archives/C123/p1700000001000001|first alert's thread>",
+			},
+		},
+		"the second step links the first, whose stage it moved on from; Slack's permalink is preferred": {
+			msg: Message{Developments: []Development{{A: []string{"Taobao"}, B: []string{"WeChat Pay"}, Kind: sources.KindPayment,
+				Stage: sources.StageLaunched}}, Article: Article{Title: "Taobao opens WeChat Pay to all", URL: "https://e.example/t"},
+				Previous: &Posted{Channel: "C123", TS: "1700000001.000001", Stage: sources.StageAnnounced, Date: sources.Date{Year: 2024, Month: 9},
+					Permalink: "https://team.slack.com/archives/C123/p1700000001000001?x=1&y=<2>"},
+				Was: sources.StageAnnounced},
+			wantText: "Taobao × WeChat Pay: payment launched — <https://e.example/t|Taobao opens WeChat Pay to all> (e.example)" +
+				" — Now launched — first reported as announced in Sep 2024",
+			wantBlocks: []string{
+				"header/plain_text: Taobao × WeChat Pay: payment launched",
+				"section/mrkdwn: *Alibaba:* Taobao\n*Tencent:* WeChat Pay\n*Kind:* payment · *Stage:* launched",
+				"section/mrkdwn: *<https://e.example/t|Taobao opens WeChat Pay to all>*\ne.example",
+				"context/mrkdwn: Now launched — first reported as announced in Sep 2024 · " +
+					"<https://team.slack.com/archives/C123/p1700000001000001?x=1&amp;y=%3C2%3E|first alert's thread>",
+			},
+		},
+		"relaunched after a halt": {
+			msg: Message{Developments: []Development{{A: []string{"Taobao"}, B: []string{"WeChat"}, Kind: sources.KindLinks,
+				Stage: sources.StageLaunched}}, Article: Article{Title: "Links back", URL: "https://e.example/l"},
+				Previous: &Posted{Channel: "C123", TS: "1700000001.000001", Stage: sources.StageLaunched, Date: sources.Date{Year: 2024, Month: 3, Day: 1}},
+				Was:      sources.StageHalted},
+			wantText: "Taobao × WeChat: links launched — <https://e.example/l|Links back> (e.example)" +
+				" — Now launched again (was halted) — first reported as launched on 1 Mar 2024",
+			wantBlocks: []string{
+				"header/plain_text: Taobao × WeChat: links launched",
+				"section/mrkdwn: *Alibaba:* Taobao\n*Tencent:* WeChat\n*Kind:* links · *Stage:* launched",
+				"section/mrkdwn: *<https://e.example/l|Links back>*\ne.example",
+				"context/mrkdwn: Now launched again (was halted) — first reported as launched on 1 Mar 2024 · " +
+					"<https://slack.com/archives/C123/p1700000001000001|first alert's thread>",
 			},
 		},
 		"further developments listed after the primary": {

@@ -122,12 +122,13 @@ func plain(m Message) string {
 	field("published", pub)
 	field("link", clean(a.URL))
 	field("evidence", clean(d.Evidence))
-	if p := m.Previous; p != nil {
-		prev := strings.TrimSpace(clean(string(p.Stage)) + " " + p.Date.String())
-		if pl := permalink(p.Channel, p.TS); pl != "" {
-			prev = strings.TrimSpace(prev + " " + pl)
+	if step := newStepText(m, d); step != "" {
+		if p := m.Previous; p != nil {
+			if pl := previousLink(p); pl != "" {
+				step += " " + pl
+			}
 		}
-		field("earlier", prev)
+		field("step", step)
 	}
 	for _, o := range m.Developments[1:] {
 		also := headerText(o)

@@ -52,7 +52,7 @@ func TestWriterText(t *testing.T) {
 		"  gist:      WeChat Pay (Tencent) payments on Taote (Alibaba) — testing\n" +
 		"  outlet:    36kr\n" +
 		"  link:      https://e.example/zh\n" +
-		"  earlier:   announced 2021-03 https://slack.com/archives/C1/p1700000001000002\n"
+		"  step:      Now in testing — first reported as announced in Mar 2021 https://slack.com/archives/C1/p1700000001000002\n"
 	if diff := cmp.Diff(want, b.String()); diff != "" {
 		t.Errorf("output (-want +got):\n%s", diff)
 	}

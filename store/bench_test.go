@@ -288,27 +288,26 @@ func BenchmarkRecord(b *testing.B) {
 	}
 }
 
-// BenchmarkCluster times the clustering rule over candidate lists of
-// several lengths, a third of them of the same subject.
+// BenchmarkCluster times the storyline rule over candidate lists of
+// several lengths, a third of them of the same platforms.
 func BenchmarkCluster(b *testing.B) {
 	for _, n := range []int{1, 10, 100} {
 		b.Run(fmt.Sprintf("candidates=%d", n), func(b *testing.B) {
 			r := rand.New(rand.NewPCG(5, 6))
 			p := probe{Pair: sources.DefaultPair, Kind: payment, Stage: testing_, A: []string{"Taobao", "Tmall"}, B: []string{"WeChat Pay"},
 				Date: date("2024-02-21"), Fingerprint: r.Uint64()}
-			cands := make([]candidate, n)
+			cands := make([]storyline, n)
 			for i := range cands {
 				a := []string{"Ele.me"}
 				if i%3 == 0 {
 					a = []string{"Taobao"}
 				}
-				cands[i] = candidate{ID: int64(i + 1), Pair: sources.DefaultPair, Kind: payment, Stage: sources.Stages[r.IntN(len(sources.Stages))],
-					A: a, B: []string{"WeChat Pay"}, Date: sources.DateOf(benchEnd.Add(-time.Duration(r.IntN(120)) * 24 * time.Hour)),
-					Fingerprints: []uint64{r.Uint64(), r.Uint64(), r.Uint64()}}
+				day := dayNumber(sources.DateOf(benchEnd.Add(-time.Duration(r.IntN(120)) * 24 * time.Hour)))
+				cands[i] = storyline{ID: int64(i + 1), Pair: sources.DefaultPair, Kinds: []sources.Kind{payment},
+					A: a, B: []string{"WeChat Pay"}, First: day, Last: day + int64(r.IntN(20)), Prec: precDay}
 			}
 			for b.Loop() {
-				cluster(p, cands)
-				previous(p, cands)
+				rules.pick(p, cands)
 			}
 		})
 	}

@@ -1,11 +1,9 @@
 package store
 
 import (
-	"slices"
 	"time"
 
 	"github.com/wallwatch/worker/sources"
-	"github.com/wallwatch/worker/store/simhash"
 )
 
 // Date precisions, as stored in developments.date_prec.
@@ -13,16 +11,6 @@ const (
 	precYear  = 1
 	precMonth = 2
 	precDay   = 3
-)
-
-// Clustering windows.
-const (
-	// maxDayGap is how far apart two day-precise dates of one development may be.
-	maxDayGap = 45
-	// candidateWindow bounds, in days either side of a date's first day, the
-	// developments worth comparing: it covers both the adjacent-month rule
-	// (at most 62 days between first days) and maxDayGap.
-	candidateWindow = 62
 )
 
 func precision(d sources.Date) int {
@@ -46,8 +34,8 @@ func dayNumber(d sources.Date) int64 {
 // monthNumber counts months since year 0.
 func monthNumber(d sources.Date) int { return d.Year*12 + d.Month - 1 }
 
-// probe is a headline event being clustered, with the fingerprint of its
-// article.
+// probe is a headline event being placed in a storyline, with the
+// fingerprint of its article.
 type probe struct {
 	Pair        sources.Pair
 	Kind        sources.Kind
@@ -57,7 +45,8 @@ type probe struct {
 	Fingerprint uint64
 }
 
-// candidate is a stored development that a probe might belong to.
+// candidate is a stored development, as the timeline compares it with
+// background events.
 type candidate struct {
 	ID    int64
 	Pair  sources.Pair
@@ -65,8 +54,6 @@ type candidate struct {
 	Stage sources.Stage
 	A, B  []string // sorted
 	Date  sources.Date
-	// Fingerprints of the development's articles, other than the probe's own.
-	Fingerprints []uint64
 }
 
 // dateCloseness says how two development dates compare.
@@ -77,6 +64,9 @@ const (
 	datesClose                  // close at the precision both have
 	datesSameYear               // one is year-only and the years agree: close only for near-duplicates
 )
+
+// maxDayGap is how far apart two day-precise dates may be to be close.
+const maxDayGap = 45
 
 // compareDates compares two dates at the precision both have: same or
 // adjacent month when the coarser one is month-precise, within maxDayGap
@@ -131,92 +121,6 @@ func overlaps(a, b []string) bool {
 // connection: same pair and kind, and each side shares an entity.
 func sameSubject(p probe, c candidate) bool {
 	return p.Pair == c.Pair && p.Kind == c.Kind && overlaps(p.A, c.A) && overlaps(p.B, c.B)
-}
-
-// nearDuplicate reports whether the probe's article is a near-duplicate of
-// one of the development's articles.
-func nearDuplicate(p probe, c candidate) bool {
-	return slices.ContainsFunc(c.Fingerprints, func(fp uint64) bool { return simhash.Near(fp, p.Fingerprint) })
-}
-
-// belongs reports whether a headline event reports an existing development:
-// same subject, close dates, and either the same stage or a near-duplicate
-// article. sameStage tells which of the two held.
-func belongs(p probe, c candidate) (ok, sameStage bool) {
-	if !sameSubject(p, c) {
-		return false, false
-	}
-	switch compareDates(p.Date, c.Date) {
-	case datesClose:
-		if p.Stage == c.Stage {
-			return true, true
-		}
-		return nearDuplicate(p, c), false
-	case datesSameYear:
-		return nearDuplicate(p, c), p.Stage == c.Stage
-	default:
-		return false, false
-	}
-}
-
-// cluster picks the development a headline event belongs to among
-// candidates, or returns 0 when it reports a new one. Among several, a
-// development of the same stage wins over one joined only by a
-// near-duplicate article, then the nearest date, then the oldest.
-func cluster(p probe, cands []candidate) int64 {
-	var best *candidate
-	var bestSame bool
-	var bestGap int64
-	for i := range cands {
-		c := &cands[i]
-		ok, same := belongs(p, *c)
-		if !ok {
-			continue
-		}
-		gap := abs(dayNumber(p.Date) - dayNumber(c.Date))
-		if best == nil || (same && !bestSame) ||
-			(same == bestSame && (gap < bestGap || gap == bestGap && c.ID < best.ID)) {
-			best, bestSame, bestGap = c, same, gap
-		}
-	}
-	if best == nil {
-		return 0
-	}
-	return best.ID
-}
-
-// previous picks, for a new development, the latest earlier development of
-// the same subject at a different stage (the thread it moves on from), or
-// returns 0.
-func previous(p probe, cands []candidate) int64 {
-	var best *candidate
-	start := dayNumber(p.Date)
-	for i := range cands {
-		c := &cands[i]
-		if c.Stage == p.Stage || !sameSubject(p, *c) || dayNumber(c.Date) > start {
-			continue
-		}
-		if best == nil || dayNumber(c.Date) > dayNumber(best.Date) ||
-			dayNumber(c.Date) == dayNumber(best.Date) && c.ID > best.ID {
-			best = c
-		}
-	}
-	if best == nil {
-		return 0
-	}
-	return best.ID
-}
-
-// candidateRange is the span of first days (as dayNumber) of developments
-// that may be close to d, and the first day of d's year for year-only
-// developments of the same year.
-func candidateRange(d sources.Date) (lo, hi, yearStart int64) {
-	yearStart = dayNumber(sources.Date{Year: d.Year})
-	if precision(d) == precYear {
-		return yearStart, dayNumber(sources.Date{Year: d.Year + 1}) - 1, yearStart
-	}
-	start := dayNumber(d)
-	return start - candidateWindow, start + candidateWindow, yearStart
 }
 
 // eventDate is the date a headline event is clustered by: its own, else the

@@ -45,9 +45,11 @@ type Delivery struct {
 	// ThreadTS and Channel locate a reply's parent message.
 	ThreadTS string
 	Channel  string
-	// Previous is, for an alert, the posted alert of the previous stage of
-	// its primary development, when there is one.
+	// Previous is, for an alert of a later step of a storyline, the posted
+	// alert of the storyline's first step, whose thread the alert links.
 	Previous *PostedRef
+	// Was is, for an alert of a later step, the stage of the step before.
+	Was sources.Stage
 }
 
 // Development is one real-world development, as reported by one or more
@@ -69,16 +71,18 @@ type ArticleRef struct {
 	Published                          time.Time // in the page's own offset; zero when unknown
 }
 
-// PostedRef locates a posted alert.
+// PostedRef locates a posted alert of a storyline's first step.
 type PostedRef struct {
 	Channel, TS string
-	Stage       sources.Stage
-	Date        sources.Date
+	Stage       sources.Stage // the stage it announced
+	Date        sources.Date  // the day it was first reported
 }
 
 // Claim leases up to limit due deliveries (next attempt at or before now)
-// to owner until now+lease: alerts first, oldest first, then replies whose
-// parent alert has been sent, in their articles' publication order. A row
+// to owner until now+lease: alerts first, in the order things happened
+// (development date, then publication; a later step of a storyline only
+// once its earlier steps are posted), then replies whose parent alert has
+// been sent, in their articles' publication order. A row
 // leased by another owner is passed over until its lease ends, or at once
 // when alive reports that owner dead (a nil alive treats every owner as
 // alive). Replies whose article the parent alert featured are marked skipped and
@@ -147,6 +151,30 @@ const claimable = `o.state = 'pending' AND o.next_attempt <= :now AND (o.lease_o
 	OR o.lease_owner = :owner OR o.lease_until <= :now
 	OR o.lease_owner IN (SELECT value FROM json_each(:dead)))`
 
+// happenedDay is when development d happened, as a dayNumber: its date
+// when day-precise; for a month or year, the day it was first reported,
+// kept within that month or year.
+const happenedDay = `max(d.date_start, min(d.step_day, CASE d.date_prec
+	WHEN 3 THEN d.date_start
+	WHEN 2 THEN CAST(strftime('%s', d.date_start * 86400, 'unixepoch', '+1 month', '-1 day') AS INTEGER) / 86400
+	WHEN 1 THEN CAST(strftime('%s', d.date_start * 86400, 'unixepoch', '+1 year', '-1 day') AS INTEGER) / 86400
+	ELSE d.step_day END))`
+
+// dueAlerts selects claimable alerts in the order things happened: the
+// date of the development (see happenedDay), then the publication of the
+// article, then the order recorded. An alert of a later step of a storyline waits while an
+// earlier step's alert is still to be posted, so that it can link that
+// thread.
+const dueAlerts = `
+	SELECT o.id FROM outbox o JOIN developments d ON d.id = o.development_id JOIN articles a ON a.id = o.article_id
+	WHERE o.kind = 'alert' AND ` + claimable + `
+	  AND NOT EXISTS (
+		SELECT 1 FROM developments x
+		JOIN developments e ON e.storyline_id = x.storyline_id AND (e.step_day, e.id) < (x.step_day, x.id)
+		JOIN outbox eo ON eo.id = e.alert_id
+		WHERE x.alert_id = o.id AND eo.id != o.id AND eo.state = 'pending')
+	ORDER BY ` + happenedDay + `, a.published IS NULL, a.published, o.id LIMIT :limit`
+
 func claim(ctx context.Context, tx *sql.Tx, owner string, now time.Time, lease time.Duration, limit int, dead []string) ([]Delivery, error) {
 	deadJSON, _ := json.Marshal(append([]string{}, dead...)) // a []string always marshals
 	args := []any{sql.Named("now", now.Unix()), sql.Named("owner", owner), sql.Named("dead", string(deadJSON))}
@@ -160,8 +188,7 @@ func claim(ctx context.Context, tx *sql.Tx, owner string, now time.Time, lease t
 		return nil, fmt.Errorf("skip replies of featured articles: %w", err)
 	}
 
-	ids, err := queryIDs(ctx, tx, `SELECT o.id FROM outbox o WHERE o.kind = 'alert' AND `+claimable+`
-		ORDER BY o.id LIMIT :limit`, append(args, sql.Named("limit", limit))...)
+	ids, err := queryIDs(ctx, tx, dueAlerts, append(args, sql.Named("limit", limit))...)
 	if err != nil {
 		return nil, fmt.Errorf("select alerts: %w", err)
 	}
@@ -301,24 +328,37 @@ func delivery(ctx context.Context, tx *sql.Tx, id int64) (Delivery, error) {
 		}
 	}
 
-	var p PostedRef
-	var date string
-	var ch, ts sql.NullString
-	err = tx.QueryRowContext(ctx, `
-		SELECT v.channel, v.ts, v.stage, v.date FROM developments d JOIN developments v ON v.id = d.previous_id
-		WHERE d.id = ?`, devID).Scan(&ch, &ts, &p.Stage, &date)
-	switch {
-	case errors.Is(err, sql.ErrNoRows):
-	case err != nil:
-		return Delivery{}, fmt.Errorf("read previous development: %w", err)
-	case ts.String != "":
-		p.Channel, p.TS = ch.String, ts.String
-		if p.Date, err = sources.ParseDate(date); err != nil {
-			return Delivery{}, fmt.Errorf("read previous development: %w", err)
-		}
-		d.Previous = &p
+	if d.Previous, d.Was, err = earlierSteps(ctx, tx, devID); err != nil {
+		return Delivery{}, err
 	}
 	return d, nil
+}
+
+// earlierSteps reads, for a development that is a later step of its
+// storyline, the posted alert of the storyline's first step and the stage
+// of the step before it.
+func earlierSteps(ctx context.Context, tx *sql.Tx, devID int64) (*PostedRef, sources.Stage, error) {
+	var was sql.NullString
+	err := tx.QueryRowContext(ctx, `SELECT p.stage FROM developments d JOIN developments p ON p.id = d.previous_id WHERE d.id = ?`,
+		devID).Scan(&was)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return nil, "", fmt.Errorf("read previous step: %w", err)
+	}
+	var p PostedRef
+	var day int64
+	err = tx.QueryRowContext(ctx, `
+		SELECT f.channel, f.ts, f.stage, f.step_day FROM developments d
+		JOIN developments f ON f.storyline_id = d.storyline_id AND (f.step_day, f.id) < (d.step_day, d.id)
+		WHERE d.id = ? AND f.ts IS NOT NULL AND f.ts != ''
+		ORDER BY f.step_day, f.id LIMIT 1`, devID).Scan(&p.Channel, &p.TS, &p.Stage, &day)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return nil, sources.Stage(was.String), nil
+	case err != nil:
+		return nil, "", fmt.Errorf("read first step: %w", err)
+	}
+	p.Date = sources.DateOf(time.Unix(day*86400, 0).UTC())
+	return &p, sources.Stage(was.String), nil
 }
 
 func readDevelopment(ctx context.Context, tx *sql.Tx, id int64) (Development, error) {

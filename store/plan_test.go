@@ -17,10 +17,9 @@ func TestQueryPlans(t *testing.T) {
 		index string
 	}{
 		"unseen":     {"SELECT key FROM article_keys WHERE key IN (?,?,?)", []any{"a", "b", "c"}, "article_keys"},
-		"candidates": {candidatesQuery, []any{"alibaba", "tencent", "payment", 19000, 19100, 18993}, "developments_cluster"},
-		"earlier":    {earlierQuery, []any{"alibaba", "tencent", "payment", 19000, "testing", "[]", 64}, "developments_cluster"},
-		"due alerts": {`SELECT o.id FROM outbox o WHERE o.kind = 'alert' AND ` + claimable + ` ORDER BY o.id LIMIT 5`,
-			[]any{sql.Named("now", 1), sql.Named("owner", "w"), sql.Named("dead", "[]")}, "outbox_due"},
+		"storylines": {storylinesQuery, []any{"alibaba", "tencent", 19000, 19100}, "storylines_cluster"},
+		"due alerts": {dueAlerts,
+			[]any{sql.Named("now", 1), sql.Named("owner", "w"), sql.Named("dead", "[]"), sql.Named("limit", 5)}, "outbox_due"},
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {

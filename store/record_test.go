@@ -174,14 +174,15 @@ func TestRecord(t *testing.T) {
 			},
 			wantArt: 2,
 		},
-		"a new stage links the previous development": {
+		"a step forward after the news cycle is a new step that links the one before": {
 			steps: []recordStep{
 				{RecordInput{Article: art("https://a.example/2021", "2021-03-18"), Events: []sources.Event{
 					hl("Taote", "WeChat Mini Programs", sources.KindMiniProgram, announced, "2021-03"),
 					hl("Taote", "WeChat Pay", payment, announced, "2021-03"),
 				}, Alert: true}, "new=2 [d1 d2]"},
-				{RecordInput{Article: a, Events: []sources.Event{hl("Taote", "WeChat Pay", payment, testing_, "2024-08")}, Alert: true}, "new=1 [d3]"},
-				{RecordInput{Article: b, Events: []sources.Event{hl("Taote+Taobao", "WeChat Pay", payment, launched, "2024-09")}, Alert: true}, "new=1 [d4]"},
+				// Three years on: another storyline.
+				{RecordInput{Article: art("https://a.example/1", "2024-08-20"), Events: []sources.Event{hl("Taote", "WeChat Pay", payment, testing_, "2024-08")}, Alert: true}, "new=1 [d3]"},
+				{RecordInput{Article: art("https://b.example/2", "2024-09-10"), Events: []sources.Event{hl("Taote+Taobao", "WeChat Pay", payment, launched, "2024-09")}, Alert: true}, "new=1 [d4]"},
 			},
 			outbox: []string{
 				"#1 alert https://a.example/2021 [d1 d2] pending",
@@ -191,15 +192,15 @@ func TestRecord(t *testing.T) {
 			devs: []string{
 				"d1: Taote / WeChat Mini Programs mini_program announced 2021-03",
 				"d2: Taote / WeChat Pay payment announced 2021-03",
-				"d3: Taote / WeChat Pay payment testing 2024-08 previous=d2",
+				"d3: Taote / WeChat Pay payment testing 2024-08",
 				"d4: Taobao+Taote / WeChat Pay payment launched 2024-09 previous=d3",
 			},
 			wantArt: 3,
 		},
-		"another stage a few weeks later is a new development": {
+		"another stage a few weeks later is a new step": {
 			steps: []recordStep{
 				{RecordInput{Article: a, Events: []sources.Event{hl("Taobao", "WeChat Pay", payment, testing_, "2024-02-21")}, Alert: true}, "new=1 [d1]"},
-				{RecordInput{Article: b, Events: []sources.Event{hl("Taobao", "WeChat Pay", payment, launched, "2024-03-10")}, Alert: true}, "new=1 [d2]"},
+				{RecordInput{Article: art("https://b.example/2", "2024-03-10"), Events: []sources.Event{hl("Taobao", "WeChat Pay", payment, launched, "2024-03-10")}, Alert: true}, "new=1 [d2]"},
 			},
 			outbox: []string{
 				"#1 alert https://a.example/1 [d1] pending",
@@ -223,10 +224,22 @@ func TestRecord(t *testing.T) {
 			devs:    []string{"d1: Taobao / WeChat Pay payment testing 2024-02-21"},
 			wantArt: 2,
 		},
-		"another kind is another development": {
+		"another kind of the same group is the same development": {
 			steps: []recordStep{
 				{RecordInput{Article: a, Events: []sources.Event{hl("Taobao", "WeChat", payment, launched, "2024-02")}, Alert: true}, "new=1 [d1]"},
-				{RecordInput{Article: b, Events: []sources.Event{hl("Taobao", "WeChat", links, launched, "2024-02")}, Alert: true}, "new=1 [d2]"},
+				{RecordInput{Article: b, Events: []sources.Event{hl("Taobao", "WeChat", links, launched, "2024-02")}, Alert: true}, "new=0 [d1]"},
+			},
+			outbox: []string{
+				"#1 alert https://a.example/1 [d1] pending",
+				"reply https://b.example/2 d1 parent=#1 pending",
+			},
+			devs:    []string{"d1: Taobao / WeChat payment launched 2024-02"},
+			wantArt: 2,
+		},
+		"a kind of another group is another development": {
+			steps: []recordStep{
+				{RecordInput{Article: a, Events: []sources.Event{hl("Taobao", "WeChat", payment, launched, "2024-02")}, Alert: true}, "new=1 [d1]"},
+				{RecordInput{Article: b, Events: []sources.Event{hl("Taobao", "WeChat", sources.KindAdvertising, launched, "2024-02")}, Alert: true}, "new=1 [d2]"},
 			},
 			outbox: []string{
 				"#1 alert https://a.example/1 [d1] pending",
@@ -234,7 +247,7 @@ func TestRecord(t *testing.T) {
 			},
 			devs: []string{
 				"d1: Taobao / WeChat payment launched 2024-02",
-				"d2: Taobao / WeChat links launched 2024-02",
+				"d2: Taobao / WeChat advertising launched 2024-02",
 			},
 			wantArt: 2,
 		},

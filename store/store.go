@@ -16,6 +16,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -60,11 +61,13 @@ func mustMigrations() []migration {
 }
 
 // SchemaVersion returns the schema version this binary migrates databases
-// to (the PRAGMA user_version of a migrated database).
-func SchemaVersion() int { return len(migrations) }
+// to (the PRAGMA user_version of a migrated database): the highest
+// migration number it knows.
+func SchemaVersion() int { return highestVersion(migrations) }
 
-// loadMigrations reads migrations/NNNN_name.sql, which must be numbered
-// 1, 2, 3 … without gaps.
+// loadMigrations reads migrations/NNNN_name.sql, each number once. Numbers
+// may leave gaps: migrations written side by side are applied whichever
+// lands first, each once (the database records which it has).
 func loadMigrations(fsys fs.FS) ([]migration, error) {
 	entries, err := fs.ReadDir(fsys, "migrations")
 	if err != nil {
@@ -88,9 +91,9 @@ func loadMigrations(fsys fs.FS) ([]migration, error) {
 		ms = append(ms, migration{version: v, name: name, sql: string(b)})
 	}
 	sort.Slice(ms, func(i, j int) bool { return ms[i].version < ms[j].version })
-	for i, m := range ms {
-		if m.version != i+1 {
-			return nil, fmt.Errorf("migration %s: want version %d (numbers must run 1, 2, 3 … without gaps)", m.name, i+1)
+	for i := 1; i < len(ms); i++ {
+		if ms[i].version == ms[i-1].version {
+			return nil, fmt.Errorf("migrations %s and %s: both are number %d", ms[i-1].name, ms[i].name, ms[i].version)
 		}
 	}
 	return ms, nil
@@ -159,9 +162,9 @@ func retryBusy(ctx context.Context, fn func() error) error {
 	}
 }
 
-// migrate applies every migration above the database's user_version, each
-// in its own immediate transaction (which also keeps two processes opening
-// one new file from applying a migration twice).
+// migrate applies every migration the database has not recorded, lowest
+// number first, each in its own immediate transaction (which also keeps two
+// processes opening one new file from applying a migration twice).
 func migrate(ctx context.Context, db *sql.DB, ms []migration) error {
 	for {
 		done, err := migrateOne(ctx, db, ms)
@@ -169,6 +172,45 @@ func migrate(ctx context.Context, db *sql.DB, ms []migration) error {
 			return err
 		}
 	}
+}
+
+// appliedMigrations reads the versions the database has applied. A
+// database migrated before they were recorded applied 1 … user_version in
+// order; those are recorded now.
+func appliedMigrations(ctx context.Context, tx *sql.Tx, ms []migration, userVersion int) (map[int]bool, error) {
+	if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)`); err != nil {
+		return nil, fmt.Errorf("create schema_migrations: %w", err)
+	}
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations`).Scan(&n); err != nil {
+		return nil, fmt.Errorf("read schema_migrations: %w", err)
+	}
+	if n == 0 {
+		for _, m := range ms {
+			if m.version > userVersion {
+				break
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, 0)`,
+				m.version, m.name); err != nil {
+				return nil, fmt.Errorf("record migration %s: %w", m.name, err)
+			}
+		}
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT version FROM schema_migrations`)
+	if err != nil {
+		return nil, fmt.Errorf("read schema_migrations: %w", err)
+	}
+	defer rows.Close()
+	applied := map[int]bool{}
+	for rows.Next() {
+		var v int
+		if err := rows.Scan(&v); err != nil {
+			return nil, fmt.Errorf("read schema_migrations: %w", err)
+		}
+		applied[v] = true
+	}
+	return applied, rows.Err()
 }
 
 func migrateOne(ctx context.Context, db *sql.DB, ms []migration) (done bool, err error) {
@@ -181,24 +223,47 @@ func migrateOne(ctx context.Context, db *sql.DB, ms []migration) (done bool, err
 	if err := tx.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v); err != nil {
 		return false, fmt.Errorf("migrate: read user_version: %w", err)
 	}
-	if v > len(ms) {
-		return false, fmt.Errorf("%w: database is at version %d, this binary knows up to %d", ErrNewerSchema, v, len(ms))
+	known := highestVersion(ms)
+	if v > known {
+		return false, fmt.Errorf("%w: database is at version %d, this binary knows up to %d", ErrNewerSchema, v, known)
 	}
-	if v == len(ms) {
-		return true, nil
+	applied, err := appliedMigrations(ctx, tx, ms, v)
+	if err != nil {
+		return false, fmt.Errorf("migrate: %w", err)
 	}
-	m := ms[v]
+	for a := range applied {
+		if !slices.ContainsFunc(ms, func(m migration) bool { return m.version == a }) {
+			return false, fmt.Errorf("%w: database has migration %d, which this binary does not know", ErrNewerSchema, a)
+		}
+	}
+	i := slices.IndexFunc(ms, func(m migration) bool { return !applied[m.version] })
+	if i < 0 {
+		return true, tx.Commit()
+	}
+	m := ms[i]
 	if _, err := tx.ExecContext(ctx, m.sql); err != nil {
 		return false, fmt.Errorf("migrate %s: %w", m.name, err)
 	}
-	// user_version cannot be a bound parameter; m.version is an int.
-	if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", m.version)); err != nil {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, strftime('%s','now'))`,
+		m.version, m.name); err != nil {
+		return false, fmt.Errorf("migrate %s: record: %w", m.name, err)
+	}
+	// user_version cannot be a bound parameter; it is an int.
+	if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", max(v, m.version))); err != nil {
 		return false, fmt.Errorf("migrate %s: set user_version: %w", m.name, err)
 	}
 	if err := tx.Commit(); err != nil {
 		return false, fmt.Errorf("migrate %s: commit: %w", m.name, err)
 	}
 	return false, nil
+}
+
+// highestVersion is the highest version among ms, 0 for none.
+func highestVersion(ms []migration) int {
+	if len(ms) == 0 {
+		return 0
+	}
+	return ms[len(ms)-1].version
 }
 
 // Close closes the database.

@@ -213,10 +213,56 @@ func TestMigrations(t *testing.T) {
 		}
 	})
 
+	t.Run("a lower number landing after a higher one still runs, once", func(t *testing.T) {
+		path := filepath.Join(t.TempDir(), "m.db")
+		db := open(t, path)
+		four := migration{version: 4, name: "0004_d.sql", sql: "CREATE TABLE d (w INTEGER);"}
+		three := migration{version: 3, name: "0003_c.sql", sql: "CREATE TABLE c (z INTEGER); INSERT INTO a VALUES (3);"}
+		if err := migrate(ctx, db, append(ms[:2:2], four)); err != nil {
+			t.Fatal(err)
+		}
+		if v := userVersion(t, path); v != 4 {
+			t.Errorf("version %d, want 4", v)
+		}
+		all := append(ms[:2:2], three, four)
+		for range 2 {
+			if err := migrate(ctx, db, all); err != nil {
+				t.Fatal(err)
+			}
+		}
+		var n int
+		if err := db.QueryRow("SELECT count(*) FROM a WHERE x = 3").Scan(&n); err != nil || n != 1 {
+			t.Errorf("migration 3 ran %d times (%v), want once", n, err)
+		}
+		if v := userVersion(t, path); v != 4 {
+			t.Errorf("version %d, want 4", v)
+		}
+		// A binary that knows only 1, 2 and 3 refuses the database.
+		if err := migrate(ctx, db, all[:3]); !errors.Is(err, ErrNewerSchema) {
+			t.Errorf("older binary: %v, want ErrNewerSchema", err)
+		}
+	})
+	t.Run("a database from before migrations were recorded", func(t *testing.T) {
+		path := filepath.Join(t.TempDir(), "m.db")
+		db := open(t, path)
+		for _, q := range []string{ms[0].sql, ms[1].sql, "PRAGMA user_version = 2"} {
+			if _, err := db.Exec(q); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := migrate(ctx, db, ms); err != nil {
+			t.Fatal(err)
+		}
+		var n int
+		if err := db.QueryRow("SELECT count(*) FROM a").Scan(&n); err != nil || n != 1 {
+			t.Errorf("migration 2 ran again: %d rows (%v)", n, err)
+		}
+	})
+
 	bad := map[string]fstest.MapFS{
-		"gap":      {"migrations/0001_a.sql": {}, "migrations/0003_c.sql": {}},
-		"bad name": {"migrations/first.sql": {}},
-		"zero":     {"migrations/0000_a.sql": {}},
+		"same number": {"migrations/0001_a.sql": {}, "migrations/0001_b.sql": {}},
+		"bad name":    {"migrations/first.sql": {}},
+		"zero":        {"migrations/0000_a.sql": {}},
 	}
 	for name, fsys := range bad {
 		t.Run(name, func(t *testing.T) {

@@ -214,6 +214,7 @@ func toMessage(d store.Delivery, keyPrefix string) alerts.Message {
 		if p := d.Previous; p != nil {
 			m.Previous = &alerts.Posted{Channel: p.Channel, TS: p.TS, Stage: p.Stage, Date: p.Date}
 		}
+		m.Was = d.Was
 	}
 	return m
 }

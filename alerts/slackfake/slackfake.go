@@ -418,6 +418,8 @@ func (s *Server) api(method string, p url.Values) answer {
 		return s.postMessage(p)
 	case "chat.update":
 		return s.update(p)
+	case "chat.getPermalink":
+		return s.permalink(p)
 	case "conversations.history":
 		return s.history(p)
 	case "conversations.replies":
@@ -533,6 +535,25 @@ func find(c *channel, ts string) *Message {
 		}
 	}
 	return nil
+}
+
+// permalink answers chat.getPermalink for a stored message (a thread
+// reply's link names its thread, as Slack's do).
+func (s *Server) permalink(p url.Values) answer {
+	c := s.lookup(p.Get("channel"), false)
+	if c == nil {
+		return apiError("channel_not_found")
+	}
+	ts := p.Get("message_ts")
+	m := find(c, ts)
+	if m == nil {
+		return apiError("message_not_found")
+	}
+	link := s.srv.URL + "/archives/" + c.id + "/p" + strings.Replace(ts, ".", "", 1)
+	if m.IsReply() {
+		link += "?thread_ts=" + m.ThreadTS + "&cid=" + c.id
+	}
+	return jsonOK(map[string]any{"channel": c.id, "permalink": link})
 }
 
 // wire is the message as Slack's read methods return it.
