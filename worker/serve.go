@@ -15,6 +15,7 @@ import (
 	"github.com/robfig/cron/v3"
 
 	"github.com/wallwatch/worker/config"
+	"github.com/wallwatch/worker/worker/web"
 )
 
 // ServeOptions configure the long-running service.
@@ -202,8 +203,8 @@ func deliverCtx(workCtx, stop context.Context) context.Context {
 	return ctx
 }
 
-// Handler serves /healthz (alive), /readyz (database open and migrated) and
-// /metrics (Prometheus text).
+// Handler serves /healthz (alive), /readyz (database open and migrated),
+// /metrics (Prometheus text) and the read-only views of package web.
 func (w *Worker) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(rw http.ResponseWriter, _ *http.Request) {
@@ -222,6 +223,7 @@ func (w *Worker) Handler() http.Handler {
 		_, _ = rw.Write([]byte("ready\n"))
 	})
 	mux.Handle("GET /metrics", promhttp.HandlerFor(w.m.Registry, promhttp.HandlerOpts{}))
+	mux.Handle("/", web.New(w.cfg.Store, web.Options{Logger: w.log}))
 	return mux
 }
 
