@@ -1092,6 +1092,26 @@ func TestAddressGuard(t *testing.T) {
 			opts: Options{AllowPrivate: true, Timeout: 300 * time.Millisecond},
 			url:  "http://169.254.169.254/latest/meta-data/", wantErr: true, wantInError: "169.254.169.254",
 		},
+		"Oracle Cloud metadata even when private is allowed": {
+			opts: Options{AllowPrivate: true, Timeout: 300 * time.Millisecond},
+			url:  "http://192.0.0.192/opc/v2/instance/", wantErr: true, wantInError: "192.0.0.192",
+		},
+		"Azure wire server, a public-looking address": {
+			opts: Options{Timeout: 300 * time.Millisecond},
+			url:  "http://168.63.129.16/machine?comp=goalstate", wantErr: true, wantInError: "168.63.129.16",
+		},
+		"Azure wire server when private is allowed": {
+			opts: Options{AllowPrivate: true, Timeout: 300 * time.Millisecond},
+			url:  "http://168.63.129.16/machine?comp=goalstate", wantErr: true, wantInError: "168.63.129.16",
+		},
+		"Tencent Cloud metadata when private is allowed": {
+			opts: Options{AllowPrivate: true, Timeout: 300 * time.Millisecond},
+			url:  "http://169.254.0.23/meta-data/", wantErr: true, wantInError: "169.254.0.23",
+		},
+		"GCP metadata over IPv6 when private is allowed": {
+			opts: Options{AllowPrivate: true, Timeout: 300 * time.Millisecond},
+			url:  "http://[fd20:ce::254]/computeMetadata/v1/", wantErr: true, wantInError: "fd20:ce::254",
+		},
 		"the trusted host itself": {
 			url: fmt.Sprintf("http://127.0.0.1:%d/", innerPort), trustedHost: "127.0.0.1",
 		},
@@ -1161,6 +1181,7 @@ func TestRefused(t *testing.T) {
 		"8.8.8.8": false, "1.1.1.1": false, "100.128.0.1": false, "100.63.255.255": false,
 		"203.0.113.10": false, "2606:4700:4700::1111": false, "::ffff:8.8.8.8": false,
 		"64:ff9b::808:808": false, "2002:808:808::": false,
+		"168.63.129.16": true, "192.0.0.192": true, "::ffff:168.63.129.16": true,
 	}
 	for addr, want := range tests {
 		t.Run(addr, func(t *testing.T) {

@@ -2,6 +2,7 @@ package fetch
 
 import (
 	"context"
+	_ "embed"
 	"fmt"
 	"net"
 	"net/http"
@@ -128,14 +129,39 @@ var (
 	sixToFour    = netip.MustParsePrefix("2002::/16")
 	discardOnly  = netip.MustParsePrefix("100::/64")
 	siteLocal    = netip.MustParsePrefix("fec0::/10")
-
-	metadataAddrs = []netip.Addr{
-		netip.MustParseAddr("169.254.169.254"), // AWS, GCP, Azure, OpenStack
-		netip.MustParseAddr("169.254.170.2"),   // AWS ECS task metadata
-		netip.MustParseAddr("100.100.100.200"), // Alibaba Cloud
-		netip.MustParseAddr("fd00:ec2::254"),   // AWS over IPv6
-	}
 )
+
+// metadataList is the data behind isMetadata: addresses and prefixes of the
+// clouds' metadata services, which hand out credentials.
+//
+//go:embed metadata.txt
+var metadataList string
+
+// metadataPrefixes is metadataList, parsed (an address is a full-length
+// prefix).
+var metadataPrefixes = mustPrefixes(metadataList)
+
+// mustPrefixes reads lines of "address-or-prefix description", skipping
+// blank lines and # comments; a bad line is a build mistake.
+func mustPrefixes(list string) []netip.Prefix {
+	var out []netip.Prefix
+	for line := range strings.Lines(list) {
+		f := strings.Fields(line)
+		if len(f) == 0 || strings.HasPrefix(f[0], "#") {
+			continue
+		}
+		p, err := netip.ParsePrefix(f[0])
+		if err != nil {
+			a, aerr := netip.ParseAddr(f[0])
+			if aerr != nil {
+				panic(fmt.Sprintf("metadata.txt: %q is neither an address nor a prefix", f[0]))
+			}
+			p = netip.PrefixFrom(a, a.BitLen())
+		}
+		out = append(out, p)
+	}
+	return out
+}
 
 // refused says why ip may not be reached from an untrusted link, or "" when
 // it is a public address.
@@ -144,6 +170,8 @@ func refused(ip netip.Addr) string {
 	switch {
 	case !ip.IsValid():
 		return "invalid"
+	case isMetadata(ip) && !ip.IsLinkLocalUnicast():
+		return "cloud metadata" // Azure's WireServer is on a public-looking address
 	case ip.IsUnspecified():
 		return "unspecified"
 	case ip.IsLoopback():
@@ -183,10 +211,11 @@ func refused(ip netip.Addr) string {
 	return ""
 }
 
+// isMetadata reports whether ip is a cloud metadata address (metadata.txt).
 func isMetadata(ip netip.Addr) bool {
 	ip = ip.Unmap().WithZone("")
-	for _, m := range metadataAddrs {
-		if ip == m {
+	for _, p := range metadataPrefixes {
+		if p.Contains(ip) {
 			return true
 		}
 	}
