@@ -25,11 +25,10 @@ func PreviewSource(ctx context.Context, s Source, client *fetch.Client, det *det
 	if err != nil && len(listing.Items) == 0 {
 		return nil, err
 	}
-	host := hostOf(s.URL)
 	out := make([]Preview, len(listing.Items))
 	for i, it := range listing.Items {
 		out[i].Item = it
-		a, aerr := fetchArticle(ctx, client, loc, host, it)
+		a, aerr := fetchArticle(ctx, client, loc, s.URL, it)
 		if aerr != nil {
 			out[i].Err = aerr
 			continue

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"net/url"
 	"slices"
 	"sort"
 	"strings"
@@ -225,7 +224,6 @@ func (w *Worker) runSource(ctx context.Context, s Source, opts RunOptions, seen 
 	}
 	rep.New = len(unseen)
 
-	host := hostOf(s.URL)
 	var mu sync.Mutex
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(w.cfg.ArticleConcurrency)
@@ -234,7 +232,7 @@ func (w *Worker) runSource(ctx context.Context, s Source, opts RunOptions, seen 
 			continue
 		}
 		g.Go(func() error {
-			res, err := w.processItem(gctx, s, host, it, opts, now)
+			res, err := w.processItem(gctx, s, it, opts, now)
 			mu.Lock()
 			defer mu.Unlock()
 			if err != nil {
@@ -382,8 +380,8 @@ var errParse = errors.New("page cannot be parsed")
 var pageAccept = []string{"text/html", "application/xhtml+xml", "text/plain", "application/octet-stream"}
 
 // processItem fetches, parses, detects and records one article.
-func (w *Worker) processItem(ctx context.Context, s Source, host string, it sources.Item, opts RunOptions, now time.Time) (itemResult, error) {
-	a, err := fetchArticle(ctx, w.cfg.Fetch, w.cfg.Location, host, it)
+func (w *Worker) processItem(ctx context.Context, s Source, it sources.Item, opts RunOptions, now time.Time) (itemResult, error) {
+	a, err := fetchArticle(ctx, w.cfg.Fetch, w.cfg.Location, s.URL, it)
 	if err != nil {
 		return itemResult{}, err
 	}
@@ -409,14 +407,14 @@ func (w *Worker) processItem(ctx context.Context, s Source, host string, it sour
 	return out, nil
 }
 
-// fetchArticle fetches and parses an item's page.
-// host is the source's own host, which the address guard trusts.
-func fetchArticle(ctx context.Context, client *fetch.Client, loc *time.Location, host string, it sources.Item) (sources.Article, error) {
+// fetchArticle fetches and parses an item's page. origin is the source's own
+// URL, whose origin alone may be on a private network (allow_private_networks).
+func fetchArticle(ctx context.Context, client *fetch.Client, loc *time.Location, origin string, it sources.Item) (sources.Article, error) {
 	resp, err := client.Get(ctx, fetch.Request{
-		URL:         it.URL,
-		Accept:      pageAccept,
-		TrustedHost: host,
-		CheckRobots: true,
+		URL:           it.URL,
+		Accept:        pageAccept,
+		TrustedOrigin: origin,
+		CheckRobots:   true,
 	})
 	if err != nil {
 		return sources.Article{}, err
@@ -440,15 +438,6 @@ func fetchArticle(ctx context.Context, client *fetch.Client, loc *time.Location,
 		a.Title = it.Title
 	}
 	return a, nil
-}
-
-// hostOf returns a URL's host name, "" when it has none.
-func hostOf(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return ""
-	}
-	return u.Hostname()
 }
 
 // fresh reports whether an article is recent enough to alert.

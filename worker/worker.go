@@ -25,7 +25,7 @@ import (
 // Source is a configured source with its schedule.
 type Source struct {
 	sources.Source
-	URL      string // the source's own URL; its host is trusted by the address guard
+	URL      string // the source's own URL; with allow_private_networks its origin may be private
 	Schedule string // cron spec; "" = the default schedule
 }
 

@@ -131,7 +131,7 @@ func TestHostileSources(t *testing.T) {
 	}
 	var cfg strings.Builder
 	dir := t.TempDir()
-	fmt.Fprintf(&cfg, "database: %s\ntimezone: UTC\nhttp:\n  timeout: 8s\n  per_host_rate: 0\n  per_host_concurrency: 16\n  max_body_bytes: 5000000\nalerts:\n  max_age: 0\nsources:\n",
+	fmt.Fprintf(&cfg, "database: %s\ntimezone: UTC\nhttp:\n  allow_private_networks: true\n  timeout: 8s\n  per_host_rate: 0\n  per_host_concurrency: 16\n  max_body_bytes: 5000000\nalerts:\n  max_age: 0\nsources:\n",
 		filepath.Join(dir, "w.db"))
 	fmt.Fprintf(&cfg, "  - {name: healthy, url: '%s/healthy/feed.xml', type: feed}\n", healthy)
 	for name, path := range bad {

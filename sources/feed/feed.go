@@ -39,7 +39,6 @@ var Accept = []string{
 type Feed struct {
 	name   string
 	url    string
-	host   string
 	client *fetch.Client
 	loc    *time.Location
 }
@@ -54,7 +53,7 @@ func New(name, rawURL string, client *fetch.Client, loc *time.Location) (*Feed, 
 	if loc == nil {
 		loc = time.UTC
 	}
-	return &Feed{name: name, url: rawURL, host: u.Hostname(), client: client, loc: loc}, nil
+	return &Feed{name: name, url: rawURL, client: client, loc: loc}, nil
 }
 
 // Name returns the source name.
@@ -64,10 +63,10 @@ func (f *Feed) Name() string { return f.name }
 // returns its items.
 func (f *Feed) List(ctx context.Context, req sources.ListRequest) (sources.Listing, error) {
 	resp, err := f.client.Get(ctx, fetch.Request{
-		URL:         f.url,
-		Validators:  req.Known[f.url],
-		Accept:      Accept,
-		TrustedHost: f.host,
+		URL:           f.url,
+		Validators:    req.Known[f.url],
+		Accept:        Accept,
+		TrustedOrigin: f.url,
 	})
 	if err != nil {
 		return sources.Listing{}, err

@@ -40,7 +40,7 @@ type Options struct {
 	Timeout            time.Duration // whole request, redirects and body included; 0 = 20 s
 	MaxBodyBytes       int64         // cap on the (decompressed) body; 0 = 10 MiB
 	MaxRedirects       int           // 0 = 5; negative follows none
-	AllowPrivate       bool          // allow discovered links to private and loopback addresses
+	AllowPrivate       bool          // let each request's TrustedOrigin be on a private or loopback address
 	PerHostConcurrency int           // requests in flight to one host; 0 = no limit
 	PerHostRate        float64       // requests per second to one host; 0 = no limit
 	Robots             bool          // honour robots.txt for requests with CheckRobots
@@ -52,11 +52,15 @@ type Options struct {
 
 // Request is one GET.
 type Request struct {
-	URL         string
-	Validators  sources.Validators // make the request conditional
-	Accept      []string           // media types accepted (type/*, */* allowed); nil accepts any
-	TrustedHost string             // the source's own host: exempt from the address guard
-	CheckRobots bool               // a discovered page: obey robots.txt
+	URL        string
+	Validators sources.Validators // make the request conditional
+	Accept     []string           // media types accepted (type/*, */* allowed); nil accepts any
+	// TrustedOrigin is the source's own URL: with Options.AllowPrivate, its
+	// origin (scheme, host, port) alone may be on a private or loopback
+	// address. Other origins, and every origin without AllowPrivate, must be
+	// public; cloud metadata addresses are never reached.
+	TrustedOrigin string
+	CheckRobots   bool // a discovered page: obey robots.txt
 }
 
 // Response is a fetched resource.
@@ -139,19 +143,21 @@ func New(opts Options) *Client {
 	if opts.ResponseHeaderTimeout <= 0 {
 		opts.ResponseHeaderTimeout = opts.Timeout
 	}
-	plain := &net.Dialer{Timeout: opts.DialTimeout, KeepAlive: 30 * time.Second}
-	guarded := &guardDialer{
-		dialer:       net.Dialer{Timeout: opts.DialTimeout, KeepAlive: 30 * time.Second},
-		resolver:     net.DefaultResolver,
-		allowPrivate: opts.AllowPrivate,
+	dialer := func(allowPrivate bool) *guardDialer {
+		return &guardDialer{
+			dialer:       net.Dialer{Timeout: opts.DialTimeout, KeepAlive: 30 * time.Second},
+			resolver:     net.DefaultResolver,
+			allowPrivate: allowPrivate,
+		}
+	}
+	rt := &guardTransport{guarded: newTransport(dialer(false).DialContext, opts)}
+	if opts.AllowPrivate {
+		rt.private = newTransport(dialer(true).DialContext, opts)
 	}
 	return &Client{
-		opts: opts,
-		ua:   opts.UserAgent,
-		rt: &guardTransport{
-			trusted: newTransport(plain.DialContext, opts),
-			guarded: newTransport(guarded.DialContext, opts),
-		},
+		opts:  opts,
+		ua:    opts.UserAgent,
+		rt:    rt,
 		hosts: hostLimits{concurrency: opts.PerHostConcurrency, rate: opts.PerHostRate},
 		now:   time.Now,
 	}
@@ -175,7 +181,7 @@ func (c *Client) Get(ctx context.Context, req Request) (*Response, error) {
 	if err := checkURL(u); err != nil {
 		return nil, fmt.Errorf("fetch %s: %w", u.Redacted(), err)
 	}
-	trusted := trustedHostKey(req.TrustedHost)
+	trusted := trustedOrigin(req.TrustedOrigin)
 	if c.opts.Robots && req.CheckRobots {
 		if err := c.checkRobots(ctx, u, trusted); err != nil {
 			return nil, fmt.Errorf("fetch %s: %w", u.Redacted(), err)

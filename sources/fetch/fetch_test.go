@@ -45,8 +45,16 @@ func hostOf(t *testing.T, raw string) string {
 	return u.Hostname()
 }
 
-// newClient returns a client with short timeouts for tests.
+// newClient returns a client with short timeouts for tests, whose trusted
+// origins may be the test servers on loopback.
 func newClient(t *testing.T, o Options) *Client {
+	t.Helper()
+	o.AllowPrivate = true
+	return newGuardedClient(t, o)
+}
+
+// newGuardedClient is newClient with o.AllowPrivate as given.
+func newGuardedClient(t *testing.T, o Options) *Client {
 	t.Helper()
 	if o.Timeout == 0 {
 		o.Timeout = 2 * time.Second
@@ -56,10 +64,9 @@ func newClient(t *testing.T, o Options) *Client {
 	return c
 }
 
-// trusted is a request to srv's path that trusts srv's host.
+// trusted is a request for srv's path that trusts srv's origin.
 func trusted(srv *httptest.Server, path string) Request {
-	u, _ := url.Parse(srv.URL)
-	return Request{URL: srv.URL + path, TrustedHost: u.Hostname()}
+	return Request{URL: srv.URL + path, TrustedOrigin: srv.URL + "/feed.xml"}
 }
 
 func gzipBytes(t testing.TB, b []byte, level int) []byte {
@@ -788,7 +795,7 @@ func TestPerHostRate(t *testing.T) {
 
 	// Another host name is another host: no wait behind 127.0.0.1.
 	start = time.Now()
-	if _, err := c.Get(context.Background(), Request{URL: fmt.Sprintf("http://localhost:%d/", port)}); err != nil {
+	if _, err := c.Get(context.Background(), Request{URL: fmt.Sprintf("http://localhost:%d/", port), TrustedOrigin: fmt.Sprintf("http://localhost:%d/", port)}); err != nil {
 		t.Fatal(err)
 	}
 	if elapsed := time.Since(start); elapsed > 200*time.Millisecond {
@@ -1060,81 +1067,102 @@ func TestAddressGuard(t *testing.T) {
 	})
 	outerPort := outer.Listener.Addr().(*net.TCPAddr).Port
 
+	innerURL := fmt.Sprintf("http://127.0.0.1:%d", innerPort)
+	outerHost := fmt.Sprintf("http://localhost:%d", outerPort)
+	private := Options{AllowPrivate: true}
 	tests := map[string]struct {
 		opts        Options
 		url         string
-		trustedHost string
-		check       bool // robots.txt check on
+		trusted     string // Request.TrustedOrigin
+		check       bool   // robots.txt check on
 		wantErr     bool
 		wantInError string
 	}{
-		"link to 127.0.0.1 from another host": {
-			url: fmt.Sprintf("http://127.0.0.1:%d/", innerPort), trustedHost: "news.example.com",
+		"link to 127.0.0.1 from another origin": {
+			opts: private, url: innerURL + "/", trusted: "https://news.example.com/feed",
 			wantErr: true, wantInError: "127.0.0.1",
 		},
-		"link to 127.0.0.1 with no trusted host": {
-			url: fmt.Sprintf("http://127.0.0.1:%d/", innerPort), wantErr: true,
+		"link to 127.0.0.1 with no trusted origin": {
+			opts: private, url: innerURL + "/", wantErr: true,
 		},
 		"link to 127.0.0.1 with robots on": {
-			opts: Options{Robots: true}, check: true,
-			url: fmt.Sprintf("http://127.0.0.1:%d/", innerPort), trustedHost: "news.example.com",
-			wantErr: true, wantInError: "127.0.0.1",
+			opts: Options{AllowPrivate: true, Robots: true}, check: true,
+			url: innerURL + "/", trusted: "https://news.example.com/feed", wantErr: true, wantInError: "127.0.0.1",
 		},
 		"name that resolves to loopback": {
-			url: fmt.Sprintf("http://localhost:%d/", innerPort), trustedHost: "news.example.com",
+			opts: private, url: fmt.Sprintf("http://localhost:%d/", innerPort), trusted: "https://news.example.com/",
 			wantErr: true, wantInError: "localhost",
 		},
 		"IPv4-mapped loopback": {
-			url: fmt.Sprintf("http://[::ffff:127.0.0.1]:%d/", innerPort), trustedHost: "news.example.com",
+			opts: private, url: fmt.Sprintf("http://[::ffff:127.0.0.1]:%d/", innerPort), trusted: "https://news.example.com/",
 			wantErr: true,
+		},
+		"the trusted origin itself": {
+			opts: private, url: innerURL + "/", trusted: innerURL + "/feed.xml",
+		},
+		"the trusted origin, written differently": {
+			opts: private, url: innerURL + "/", trusted: fmt.Sprintf("HTTP://127.0.0.1:%d", innerPort),
+		},
+		"the trusted origin without allow_private_networks": {
+			url: innerURL + "/", trusted: innerURL + "/feed.xml", wantErr: true, wantInError: "127.0.0.1",
+		},
+		"a name for the trusted origin that resolves to loopback, without allow_private_networks": {
+			url: fmt.Sprintf("http://localhost:%d/", innerPort), trusted: fmt.Sprintf("http://localhost:%d/", innerPort),
+			wantErr: true, wantInError: "localhost",
+		},
+		"another port of the trusted host": {
+			opts: private, url: innerURL + "/", trusted: fmt.Sprintf("http://127.0.0.1:%d/feed.xml", outerPort),
+			wantErr: true, wantInError: "127.0.0.1",
+		},
+		"another scheme on the trusted host and port": {
+			opts: private, url: innerURL + "/", trusted: fmt.Sprintf("https://127.0.0.1:%d/feed.xml", innerPort),
+			wantErr: true, wantInError: "127.0.0.1",
+		},
+		"a bare host name trusts nothing": {
+			opts: private, url: innerURL + "/", trusted: "127.0.0.1", wantErr: true, wantInError: "127.0.0.1",
 		},
 		"metadata address even when private is allowed": {
 			opts: Options{AllowPrivate: true, Timeout: 300 * time.Millisecond},
-			url:  "http://169.254.169.254/latest/meta-data/", wantErr: true, wantInError: "169.254.169.254",
+			url:  "http://169.254.169.254/latest/meta-data/", trusted: "http://169.254.169.254/",
+			wantErr: true, wantInError: "169.254.169.254",
 		},
-		"Oracle Cloud metadata even when private is allowed": {
+		"Oracle Cloud metadata even when trusted and private is allowed": {
 			opts: Options{AllowPrivate: true, Timeout: 300 * time.Millisecond},
-			url:  "http://192.0.0.192/opc/v2/instance/", wantErr: true, wantInError: "192.0.0.192",
+			url:  "http://192.0.0.192/opc/v2/instance/", trusted: "http://192.0.0.192/",
+			wantErr: true, wantInError: "192.0.0.192",
 		},
 		"Azure wire server, a public-looking address": {
 			opts: Options{Timeout: 300 * time.Millisecond},
 			url:  "http://168.63.129.16/machine?comp=goalstate", wantErr: true, wantInError: "168.63.129.16",
 		},
-		"Azure wire server when private is allowed": {
+		"Azure wire server when trusted and private is allowed": {
 			opts: Options{AllowPrivate: true, Timeout: 300 * time.Millisecond},
-			url:  "http://168.63.129.16/machine?comp=goalstate", wantErr: true, wantInError: "168.63.129.16",
+			url:  "http://168.63.129.16/machine?comp=goalstate", trusted: "http://168.63.129.16/",
+			wantErr: true, wantInError: "168.63.129.16",
 		},
-		"Tencent Cloud metadata when private is allowed": {
+		"Tencent Cloud metadata when trusted and private is allowed": {
 			opts: Options{AllowPrivate: true, Timeout: 300 * time.Millisecond},
-			url:  "http://169.254.0.23/meta-data/", wantErr: true, wantInError: "169.254.0.23",
+			url:  "http://169.254.0.23/meta-data/", trusted: "http://169.254.0.23/",
+			wantErr: true, wantInError: "169.254.0.23",
 		},
-		"GCP metadata over IPv6 when private is allowed": {
+		"GCP metadata over IPv6 when trusted and private is allowed": {
 			opts: Options{AllowPrivate: true, Timeout: 300 * time.Millisecond},
-			url:  "http://[fd20:ce::254]/computeMetadata/v1/", wantErr: true, wantInError: "fd20:ce::254",
+			url:  "http://[fd20:ce::254]/computeMetadata/v1/", trusted: "http://[fd20:ce::254]/",
+			wantErr: true, wantInError: "fd20:ce::254",
 		},
-		"the trusted host itself": {
-			url: fmt.Sprintf("http://127.0.0.1:%d/", innerPort), trustedHost: "127.0.0.1",
-		},
-		"trusted host given with a port": {
-			url: fmt.Sprintf("http://127.0.0.1:%d/", innerPort), trustedHost: fmt.Sprintf("127.0.0.1:%d", innerPort),
-		},
-		"private allowed": {
-			opts: Options{AllowPrivate: true},
-			url:  fmt.Sprintf("http://127.0.0.1:%d/", innerPort),
-		},
-		"redirect from the trusted host into loopback": {
-			url: fmt.Sprintf("http://localhost:%d/away", outerPort), trustedHost: "localhost",
+		"redirect from the trusted origin into loopback": {
+			opts: private, url: outerHost + "/away", trusted: outerHost + "/",
 			wantErr: true, wantInError: "127.0.0.1",
 		},
-		"redirect within the trusted host": {
-			url: fmt.Sprintf("http://localhost:%d/home", outerPort), trustedHost: "LocalHost.",
+		"redirect within the trusted origin": {
+			opts: private, url: outerHost + "/home", trusted: fmt.Sprintf("http://LocalHost.:%d/feed", outerPort),
 		},
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {
 			hits.Store(0)
-			c := newClient(t, tt.opts)
-			_, err := c.Get(context.Background(), Request{URL: tt.url, TrustedHost: tt.trustedHost, CheckRobots: tt.check})
+			c := newGuardedClient(t, tt.opts)
+			_, err := c.Get(context.Background(), Request{URL: tt.url, TrustedOrigin: tt.trusted, CheckRobots: tt.check})
 			if !tt.wantErr {
 				if err != nil {
 					t.Fatalf("Get: %v", err)
@@ -1155,14 +1183,14 @@ func TestAddressGuard(t *testing.T) {
 }
 
 func TestTrustedConnectionNotReused(t *testing.T) {
-	// A connection opened for a request that trusts 127.0.0.1 must not carry
-	// a later request that does not.
+	// A connection opened for a request that trusts the server's origin must
+	// not carry a later request that does not.
 	srv := serve(t, func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, page) })
 	c := newClient(t, Options{})
 	if _, err := c.Get(context.Background(), trusted(srv, "/")); err != nil {
 		t.Fatal(err)
 	}
-	_, err := c.Get(context.Background(), Request{URL: srv.URL + "/", TrustedHost: "news.example.com"})
+	_, err := c.Get(context.Background(), Request{URL: srv.URL + "/", TrustedOrigin: "https://news.example.com/"})
 	if !errors.Is(err, ErrPrivateAddress) {
 		t.Errorf("error %v; want ErrPrivateAddress", err)
 	}
@@ -1196,20 +1224,22 @@ func TestRefused(t *testing.T) {
 	}
 }
 
-func TestTrustedHostKey(t *testing.T) {
+func TestTrustedOrigin(t *testing.T) {
 	tests := map[string]string{
-		"example.com":                            "example.com",
-		"Example.COM.":                           "example.com",
-		"example.com:8443":                       "example.com",
-		"https://user@example.com:8443/feed?x#y": "example.com",
-		"[::1]:80":                               "::1",
-		"[::1]":                                  "::1",
-		"例子.测试":                                  "xn--fsqu00a.xn--0zwm56d",
+		"https://example.com/feed":               "https://example.com:443",
+		"HTTPS://Example.COM./feed":              "https://example.com:443",
+		"http://example.com/":                    "http://example.com:80",
+		"https://user@example.com:8443/feed?x#y": "https://example.com:8443",
+		"http://[::1]:80/":                       "http://[::1]:80",
+		"http://例子.测试/":                          "http://xn--fsqu00a.xn--0zwm56d:80",
+		"example.com":                            "",
+		"example.com:8443":                       "",
+		"ftp://example.com/":                     "",
 		"":                                       "",
 	}
 	for in, want := range tests {
-		if got := trustedHostKey(in); got != want {
-			t.Errorf("trustedHostKey(%q) = %q; want %q", in, got, want)
+		if got := trustedOrigin(in); got != want {
+			t.Errorf("trustedOrigin(%q) = %q; want %q", in, got, want)
 		}
 	}
 }
@@ -1349,9 +1379,9 @@ func BenchmarkGet(b *testing.B) {
 				w.Write(body)
 			}))
 			defer srv.Close()
-			c := New(Options{PerHostConcurrency: 8})
+			c := New(Options{PerHostConcurrency: 8, AllowPrivate: true})
 			defer c.CloseIdleConnections()
-			req := Request{URL: srv.URL + "/a", TrustedHost: "127.0.0.1", Accept: PageTypes}
+			req := Request{URL: srv.URL + "/a", TrustedOrigin: srv.URL, Accept: PageTypes}
 			b.ReportAllocs()
 			b.SetBytes(int64(len(body)))
 			for b.Loop() {

@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -15,41 +16,47 @@ import (
 	"golang.org/x/net/idna"
 )
 
-// trustKey carries, in a request's context, the host name that the request
-// may reach at any address (the source's own host).
+// trustKey carries, in a request's context, the origin ("scheme://host:port")
+// that may be on a private network when Options.AllowPrivate is set: the
+// source's own.
 type trustKey struct{}
 
-// withTrust returns ctx carrying the trusted host name ("" trusts none).
-func withTrust(ctx context.Context, host string) context.Context {
-	return context.WithValue(ctx, trustKey{}, host)
+// withTrust returns ctx carrying the trusted origin ("" trusts none).
+func withTrust(ctx context.Context, origin string) context.Context {
+	return context.WithValue(ctx, trustKey{}, origin)
 }
 
-// trustedIn reports whether host is the host ctx trusts.
-func trustedIn(ctx context.Context, host string) bool {
+// trustedIn reports whether u's origin is the origin ctx trusts.
+func trustedIn(ctx context.Context, u *url.URL) bool {
 	t, _ := ctx.Value(trustKey{}).(string)
-	return t != "" && t == host
+	return t != "" && t == originOf(u)
 }
 
-// guardTransport sends each request through one of two connection pools: the
-// trusted pool, whose connections are dialed without address checks, for a
-// request to the host its context trusts; the guarded pool, whose dialer
-// refuses non-public addresses, for everything else. Keeping the pools apart
-// means a connection dialed for a trusted host is never reused for a request
-// that did not trust it.
+// guardTransport sends each request through one of two connection pools.
+// Both dial through the address guard and never reach a cloud metadata
+// address. The private pool, which exists only with Options.AllowPrivate,
+// may also reach private and loopback addresses and carries only requests
+// to the origin their context trusts; the guarded pool, for everything
+// else, refuses every non-public address. A link or redirect to another
+// origin, another port of the source's host included, is never trusted.
+// Keeping the pools apart means a connection dialed for a trusted origin is
+// never reused for a request that did not trust it.
 type guardTransport struct {
-	trusted *http.Transport
+	private *http.Transport // nil without Options.AllowPrivate
 	guarded *http.Transport
 }
 
 func (g *guardTransport) RoundTrip(r *http.Request) (*http.Response, error) {
-	if trustedIn(r.Context(), hostKey(r.URL.Hostname())) {
-		return g.trusted.RoundTrip(r)
+	if g.private != nil && trustedIn(r.Context(), r.URL) {
+		return g.private.RoundTrip(r)
 	}
 	return g.guarded.RoundTrip(r)
 }
 
 func (g *guardTransport) closeIdle() {
-	g.trusted.CloseIdleConnections()
+	if g.private != nil {
+		g.private.CloseIdleConnections()
+	}
 	g.guarded.CloseIdleConnections()
 }
 
@@ -59,7 +66,7 @@ func (g *guardTransport) closeIdle() {
 type guardDialer struct {
 	dialer       net.Dialer
 	resolver     *net.Resolver
-	allowPrivate bool // then only metadata addresses are refused
+	allowPrivate bool // then only cloud metadata addresses are refused
 }
 
 func (g *guardDialer) DialContext(ctx context.Context, network, addr string) (net.Conn, error) {
@@ -163,8 +170,8 @@ func mustPrefixes(list string) []netip.Prefix {
 	return out
 }
 
-// refused says why ip may not be reached from an untrusted link, or "" when
-// it is a public address.
+// refused says why ip may not be reached by a request that may not go to
+// private networks, or "" when it is a public address.
 func refused(ip netip.Addr) string {
 	ip = ip.Unmap()
 	switch {
@@ -234,27 +241,30 @@ func hostKey(h string) string {
 	return strings.ToLower(h)
 }
 
-// trustedHostKey reads Request.TrustedHost leniently: a host name, a
-// host:port, or a whole URL.
-func trustedHostKey(s string) string {
-	s = strings.TrimSpace(s)
-	if s == "" {
+// originOf is u's origin in the form trust compares: lower-case scheme,
+// host key, and the port, explicit or the scheme's default.
+func originOf(u *url.URL) string {
+	scheme := strings.ToLower(u.Scheme)
+	port := u.Port()
+	if port == "" {
+		switch scheme {
+		case "http":
+			port = "80"
+		case "https":
+			port = "443"
+		}
+	}
+	return scheme + "://" + net.JoinHostPort(hostKey(u.Hostname()), port)
+}
+
+// trustedOrigin reads Request.TrustedOrigin: an absolute http(s) URL, of
+// which only the origin counts; anything else trusts nothing.
+func trustedOrigin(s string) string {
+	u, err := url.Parse(strings.TrimSpace(s))
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Hostname() == "" {
 		return ""
 	}
-	if i := strings.Index(s, "://"); i >= 0 {
-		s = s[i+3:]
-		if j := strings.IndexAny(s, "/?#"); j >= 0 {
-			s = s[:j]
-		}
-		if j := strings.LastIndexByte(s, '@'); j >= 0 {
-			s = s[j+1:]
-		}
-	}
-	if h, _, err := net.SplitHostPort(s); err == nil {
-		s = h
-	}
-	s = strings.TrimSuffix(strings.TrimPrefix(s, "["), "]")
-	return hostKey(s)
+	return originOf(u)
 }
 
 func isASCII(s string) bool {

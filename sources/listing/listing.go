@@ -36,7 +36,6 @@ type Selectors struct {
 type Listing struct {
 	name   string
 	url    string
-	host   string
 	sel    Selectors
 	client *fetch.Client
 	loc    *time.Location
@@ -54,7 +53,7 @@ func New(name, rawURL string, sel Selectors, client *fetch.Client, loc *time.Loc
 	if loc == nil {
 		loc = time.UTC
 	}
-	return &Listing{name: name, url: rawURL, host: u.Hostname(), sel: sel, client: client, loc: loc}, nil
+	return &Listing{name: name, url: rawURL, sel: sel, client: client, loc: loc}, nil
 }
 
 // Name returns the source name.
@@ -72,7 +71,7 @@ func (l *Listing) List(ctx context.Context, req sources.ListRequest) (sources.Li
 			return out, err
 		}
 		seenPages[pageURL] = true
-		r := fetch.Request{URL: pageURL, Accept: Accept, TrustedHost: l.host}
+		r := fetch.Request{URL: pageURL, Accept: Accept, TrustedOrigin: l.url}
 		if page == 1 && req.Since.IsZero() {
 			r.Validators = req.Known[pageURL]
 		}
