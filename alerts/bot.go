@@ -120,6 +120,10 @@ func (b *Bot) Check(ctx context.Context) error {
 // m.ThreadTS when set, with m.Key in the message metadata and unfurling off.
 // The receipt holds the channel ID Slack answered with and the message ts.
 func (b *Bot) Post(ctx context.Context, m Message) (Receipt, error) {
+	if m.IsReply() && m.ThreadTS == "" {
+		return Receipt{}, &Error{Op: "chat.postMessage", Permanent: true, cause: ErrUnsupported,
+			msg: "slack chat.postMessage: a reply needs its parent's ts; not posted at top level"}
+	}
 	ch := m.Channel
 	if ch == "" {
 		ch = b.channel
@@ -148,6 +152,12 @@ func (b *Bot) Post(ctx context.Context, m Message) (Receipt, error) {
 	})
 	if err != nil {
 		return Receipt{}, err
+	}
+	if ts == "" {
+		// Not Slack-compatible: nothing can be threaded under, or found by,
+		// a message without ts.
+		return Receipt{}, &Error{Op: "chat.postMessage", Code: "no_ts", Status: http.StatusOK, Permanent: true, Sent: true,
+			msg: "slack chat.postMessage: the answer said ok but gave no message ts"}
 	}
 	if gotCh == "" {
 		gotCh = ch

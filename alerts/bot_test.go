@@ -462,6 +462,13 @@ func TestBotBlockLimitsPassSlackChecks(t *testing.T) {
 			s := slackfake.New(t)
 			b := newBot(t, s, slackfake.DefaultChannelID)
 			m.Key = "outbox-big"
+			if m.IsReply() {
+				parent, err := b.Post(ctx, alert("outbox-parent"))
+				if err != nil {
+					t.Fatal(err)
+				}
+				m.ThreadTS, m.Channel = parent.TS, parent.Channel
+			}
 			if _, err := b.Post(ctx, m); err != nil {
 				t.Fatalf("post: %v (calls %+v)", err, s.Calls())
 			}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptrace"
 	"net/url"
 	"regexp"
 	"strconv"
@@ -48,6 +49,9 @@ type Error struct {
 	Status     int           // HTTP status of the answer, 0 when none came
 	RetryAfter time.Duration // wait before retrying; 0 for a permanent failure
 	Permanent  bool          // retrying cannot fix it
+	// Sent is true when the request was written out in full: Slack may have
+	// acted on it, whatever came back (see MaybePosted).
+	Sent bool
 
 	msg   string
 	cause error
@@ -122,6 +126,38 @@ func Classify(err error) (retryAfter time.Duration, permanent bool) {
 	return e.RetryAfter, e.Permanent
 }
 
+// MaybePosted reports whether a failed Post may nevertheless have reached
+// the channel: the request went out in full and no answer came, or the
+// answer was a 5xx, a Slack code that admits partial success
+// (internal_error, fatal_error, service_unavailable), or an ok without ts.
+// A rate limit, a 4xx or another Slack error code is a refusal: nothing was
+// posted. Errors from elsewhere count as maybe posted.
+func MaybePosted(err error) bool {
+	if err == nil {
+		return false
+	}
+	var e *Error
+	if !errors.As(err, &e) {
+		return true
+	}
+	switch {
+	case !e.Sent || e.rateLimited():
+		return false
+	case e.Code != "":
+		return ambiguousCodes[e.Code]
+	case e.Status == 0 || e.Status == http.StatusOK:
+		return true // no answer, or an answer that does not say where the message went
+	default:
+		return e.Status >= 500
+	}
+}
+
+// ambiguousCodes are Slack error codes after which a message may have been
+// stored all the same.
+var ambiguousCodes = map[string]bool{
+	"internal_error": true, "fatal_error": true, "service_unavailable": true, "no_ts": true,
+}
+
 // permanentCodes are Slack error codes (Web API and webhook) that retrying
 // cannot fix.
 var permanentCodes = map[string]bool{
@@ -170,7 +206,7 @@ func newError(op string, err error, obs *observation, secrets []string) *Error {
 		bodyCode string
 	)
 	if obs != nil {
-		e.Status, hdr, hasHdr, bodyCode = obs.get()
+		e.Status, hdr, hasHdr, bodyCode, e.Sent = obs.get()
 	}
 	var (
 		rl  *slack.RateLimitedError
@@ -264,19 +300,30 @@ type observation struct {
 	retryAfter    time.Duration
 	hasRetryAfter bool
 	code          string
+	sent          bool // a request was written out in full
 }
 
-func (o *observation) get() (int, time.Duration, bool, string) {
+func (o *observation) get() (int, time.Duration, bool, string, bool) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	return o.status, o.retryAfter, o.hasRetryAfter, o.code
+	return o.status, o.retryAfter, o.hasRetryAfter, o.code, o.sent
 }
 
 type observationKey struct{}
 
-// observe returns a context under which the transport records the answer.
+// observe returns a context under which the transport records the answer,
+// and whether the request was written out.
 func observe(ctx context.Context) (context.Context, *observation) {
 	o := &observation{}
+	ctx = httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
+		WroteRequest: func(info httptrace.WroteRequestInfo) {
+			if info.Err == nil {
+				o.mu.Lock()
+				o.sent = true
+				o.mu.Unlock()
+			}
+		},
+	})
 	return context.WithValue(ctx, observationKey{}, o), o
 }
 

@@ -94,8 +94,14 @@ func (w *Worker) Deliver(ctx context.Context, budget time.Duration) (DeliveryRep
 func (w *Worker) deliverOne(ctx context.Context, d store.Delivery, deadline time.Time, rep *DeliveryReport) error {
 	n := w.cfg.Notifier
 	log := w.log.With("delivery", d.ID, "kind", d.Kind, "notifier", n.Name())
-	if d.Kind == store.KindReply && !n.Threads() {
-		if err := w.cfg.Store.MarkSkipped(ctx, d.ID, w.owner, "notifier has no threads"); err != nil {
+	if d.Kind == store.KindReply && (!n.Threads() || d.ThreadTS == "") {
+		// Nothing is threaded under a parent without ts (posted through a
+		// webhook): it would go out at top level.
+		reason := "notifier has no threads"
+		if n.Threads() {
+			reason = "parent message has no ts"
+		}
+		if err := w.cfg.Store.MarkSkipped(ctx, d.ID, w.owner, reason); err != nil {
 			log.Error("mark skipped", "error", err)
 		}
 		rep.Skipped++
@@ -135,8 +141,8 @@ func (w *Worker) deliverOne(ctx context.Context, d store.Delivery, deadline time
 // tryDeliver makes one attempt: when an earlier attempt may have reached
 // Slack (*unknown), it looks for the message first; otherwise (or when not
 // found) it records the attempt and posts. A nil error means the delivery is
-// done. A post Slack answered with a rate limit was refused for certain, so
-// the next attempt need not look for it.
+// done. A post Slack refused for certain (a rate limit, a 4xx, a connection
+// never made) needs no look-up before the next attempt.
 func (w *Worker) tryDeliver(ctx context.Context, d store.Delivery, msg alerts.Message, attempts *int, first *time.Time,
 	unknown *bool, rep *DeliveryReport) error {
 	n := w.cfg.Notifier
@@ -167,9 +173,7 @@ func (w *Worker) tryDeliver(ctx context.Context, d store.Delivery, msg alerts.Me
 	*unknown = true
 	r, err := n.Post(ctx, msg)
 	if err != nil {
-		if errors.Is(err, alerts.ErrRateLimited) {
-			*unknown = false
-		}
+		*unknown = alerts.MaybePosted(err)
 		return err
 	}
 	if err := w.cfg.Store.MarkSent(ctx, d.ID, w.owner, r.Channel, r.TS, time.Now()); err != nil {
