@@ -60,3 +60,42 @@ func TestAlertQuotesTheFeaturedArticlesEvidence(t *testing.T) {
 			ds[0].Article.URL, ds[0].Developments[0].Evidence)
 	}
 }
+
+func TestUnconfirmedCountsPostsThatMayHaveLanded(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	rec(t, s, RecordInput{Article: art("https://a.example/1", "2024-02-21"),
+		Events: []sources.Event{hl("Taobao", "WeChat Pay", sources.KindPayment, sources.StageTesting, "2024-02")}, Alert: true, Now: t0})
+	const me = "me:1:1"
+	claimOne := func() Delivery {
+		t.Helper()
+		ds, err := s.Claim(ctx, me, t0, time.Minute, 10, nil)
+		if err != nil || len(ds) != 1 {
+			t.Fatalf("claim: %v, %d", err, len(ds))
+		}
+		return ds[0]
+	}
+	d := claimOne()
+	if d.Unconfirmed != 0 {
+		t.Fatalf("new delivery has %d unconfirmed posts", d.Unconfirmed)
+	}
+	for _, refused := range []bool{false, true, false} {
+		if err := s.MarkAttempt(ctx, d.ID, me, t0); err != nil {
+			t.Fatal(err)
+		}
+		if refused {
+			if err := s.MarkRefused(ctx, d.ID, me); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if err := s.MarkRetry(ctx, d.ID, me, "503", t0); err != nil {
+		t.Fatal(err)
+	}
+	if d = claimOne(); d.Attempts != 3 || d.Unconfirmed != 2 {
+		t.Errorf("attempts %d, unconfirmed %d; want 3 and 2 (one attempt was refused)", d.Attempts, d.Unconfirmed)
+	}
+	if err := s.MarkRefused(ctx, d.ID, "other:1:1"); err == nil {
+		t.Error("MarkRefused without the lease succeeded")
+	}
+}

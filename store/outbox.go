@@ -34,6 +34,9 @@ type Delivery struct {
 	// may have reached Slack.
 	Attempts     int
 	FirstAttempt time.Time
+	// Unconfirmed counts earlier posts whose outcome is unknown: each may
+	// be in the channel. Posts Slack refused for certain are not counted.
+	Unconfirmed int
 	// Developments holds, for an alert, everything the message announces,
 	// the primary development first; for a reply, the development whose
 	// thread it joins.
@@ -248,8 +251,8 @@ func delivery(ctx context.Context, tx *sql.Tx, id int64) (Delivery, error) {
 	var articleID, devID int64
 	var parent, featured, first sql.NullInt64
 	err := tx.QueryRowContext(ctx, `
-		SELECT kind, attempts, first_attempt, article_id, development_id, parent_id, featured_id FROM outbox WHERE id = ?`, id,
-	).Scan(&d.Kind, &d.Attempts, &first, &articleID, &devID, &parent, &featured)
+		SELECT kind, attempts, unconfirmed, first_attempt, article_id, development_id, parent_id, featured_id FROM outbox WHERE id = ?`, id,
+	).Scan(&d.Kind, &d.Attempts, &d.Unconfirmed, &first, &articleID, &devID, &parent, &featured)
 	if err != nil {
 		return Delivery{}, err
 	}
@@ -404,16 +407,31 @@ func mark(ctx context.Context, tx *sql.Tx, id int64, owner, set string, args ...
 }
 
 // MarkAttempt records, before posting, that owner is about to post
-// delivery id: from then on a retry knows the post may have reached Slack.
+// delivery id: from then on a retry knows the post may have reached Slack
+// (it counts as unconfirmed until MarkRefused or MarkSent).
 func (s *Store) MarkAttempt(ctx context.Context, id int64, owner string, now time.Time) error {
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		_, err := mark(ctx, tx, id, owner,
-			`attempts = attempts + 1, first_attempt = COALESCE(first_attempt, :now), last_attempt = :now`,
+			`attempts = attempts + 1, unconfirmed = unconfirmed + 1, first_attempt = COALESCE(first_attempt, :now), last_attempt = :now`,
 			sql.Named("now", now.Unix()))
 		return err
 	})
 	if err != nil {
 		return fmt.Errorf("mark attempt of delivery %d: %w", id, err)
+	}
+	return nil
+}
+
+// MarkRefused records that the post MarkAttempt announced was refused for
+// certain (a rate limit, a 4xx, a connection never made): it is not in the
+// channel, so it no longer counts as unconfirmed.
+func (s *Store) MarkRefused(ctx context.Context, id int64, owner string) error {
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		_, err := mark(ctx, tx, id, owner, `unconfirmed = MAX(unconfirmed - 1, 0)`)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("mark attempt of delivery %d refused: %w", id, err)
 	}
 	return nil
 }

@@ -17,12 +17,15 @@ import (
 
 // DeliveryReport is what one delivery step did.
 type DeliveryReport struct {
-	Posted   int // top-level alerts posted
-	Replies  int // thread replies posted
-	Found    int // found already in Slack after an unanswered attempt: not posted again
-	Skipped  int // replies a notifier without threads cannot post
-	Retrying int // left for a later retry
-	Pending  int // still in the outbox after this step
+	Posted  int // top-level alerts posted
+	Replies int // thread replies posted
+	Found   int // found already in Slack after an unanswered attempt: not posted again
+	// Unconfirmed counts messages a webhook did not post a third time: two
+	// posts went unanswered, and either may be in the channel.
+	Unconfirmed int
+	Skipped     int // replies a notifier without threads cannot post
+	Retrying    int // left for a later retry
+	Pending     int // still in the outbox after this step
 }
 
 // ErrNotifier marks a notifier failure that needs a person (a revoked
@@ -108,11 +111,10 @@ func (w *Worker) deliverOne(ctx context.Context, d store.Delivery, deadline time
 		return nil
 	}
 	msg := toMessage(d, w.keyPrefix)
-	attempts := d.Attempts
-	first := d.FirstAttempt
-	unknown := d.Attempts > 0 // an earlier attempt may have reached Slack
+	st := attemptState{count: d.Attempts, first: d.FirstAttempt, unconfirmed: d.Unconfirmed,
+		unknown: d.Unconfirmed > 0} // an earlier attempt may have reached Slack
 	for try := 1; ; try++ {
-		err := w.tryDeliver(ctx, d, msg, &attempts, &first, &unknown, rep)
+		err := w.tryDeliver(ctx, d, msg, &st, rep)
 		if err == nil {
 			return nil
 		}
@@ -131,28 +133,45 @@ func (w *Worker) deliverOne(ctx context.Context, d store.Delivery, deadline time
 			}
 			continue
 		}
-		log.Warn("delivery failed; will retry later", "error", err, "attempts", attempts)
-		w.retryLater(ctx, d, err.Error(), time.Now().Add(maxDur(after, backoff(attempts))))
+		log.Warn("delivery failed; will retry later", "error", err, "attempts", st.count)
+		w.retryLater(ctx, d, err.Error(), time.Now().Add(maxDur(after, backoff(st.count))))
 		rep.Retrying++
 		return nil
 	}
 }
 
+// maxUnconfirmed is how many posts of one message may have an unknown
+// outcome before a notifier that cannot look back stops posting it: an
+// ambiguous answer is retried once, so a webhook alert is at most two
+// messages.
+const maxUnconfirmed = 2
+
+// attemptState is what the attempts at one delivery have told so far.
+type attemptState struct {
+	count       int       // attempts made, earlier runs included
+	first       time.Time // time of the first attempt
+	unconfirmed int       // posts whose outcome is unknown
+	unknown     bool      // a post may be in Slack: look for it before posting again
+}
+
 // tryDeliver makes one attempt: when an earlier attempt may have reached
-// Slack (*unknown), it looks for the message first; otherwise (or when not
+// Slack (st.unknown), it looks for the message first; otherwise (or when not
 // found) it records the attempt and posts. A nil error means the delivery is
 // done. A post Slack refused for certain (a rate limit, a 4xx, a connection
-// never made) needs no look-up before the next attempt.
-func (w *Worker) tryDeliver(ctx context.Context, d store.Delivery, msg alerts.Message, attempts *int, first *time.Time,
-	unknown *bool, rep *DeliveryReport) error {
+// never made) needs no look-up before the next attempt. A notifier that
+// cannot look does not post again once maxUnconfirmed posts may be in the
+// channel: the delivery is then done, unconfirmed.
+func (w *Worker) tryDeliver(ctx context.Context, d store.Delivery, msg alerts.Message, st *attemptState, rep *DeliveryReport) error {
 	n := w.cfg.Notifier
-	if *unknown && n.CanFind() {
-		r, ok, err := n.Find(ctx, msg, first.Add(-2*time.Minute))
+	// Marks after a post must land even when shutdown cancels ctx.
+	mctx := context.WithoutCancel(ctx)
+	if st.unknown && n.CanFind() {
+		r, ok, err := n.Find(ctx, msg, st.first.Add(-2*time.Minute))
 		if err != nil {
 			return fmt.Errorf("look up earlier attempt: %w", err)
 		}
 		if ok {
-			if err := w.cfg.Store.MarkSent(ctx, d.ID, w.owner, r.Channel, r.TS, time.Now()); err != nil {
+			if err := w.cfg.Store.MarkSent(mctx, d.ID, w.owner, r.Channel, r.TS, time.Now()); err != nil {
 				w.log.Error("mark sent", "delivery", d.ID, "error", err)
 				return nil // the lease is lost: another sender has it
 			}
@@ -160,23 +179,39 @@ func (w *Worker) tryDeliver(ctx context.Context, d store.Delivery, msg alerts.Me
 			rep.Found++
 			return nil
 		}
-		*unknown = false
+		st.unknown = false
+	}
+	if !n.CanFind() && st.unconfirmed >= maxUnconfirmed {
+		if err := w.cfg.Store.MarkSent(mctx, d.ID, w.owner, "", "", time.Now()); err != nil {
+			w.log.Error("mark sent", "delivery", d.ID, "error", err)
+			return nil
+		}
+		w.log.Warn("not posted again: earlier posts went unanswered and may be in the channel already",
+			"delivery", d.ID, "notifier", n.Name(), "posts", st.unconfirmed)
+		rep.Unconfirmed++
+		return nil
 	}
 	if err := w.cfg.Store.MarkAttempt(ctx, d.ID, w.owner, time.Now()); err != nil {
 		w.log.Error("mark attempt", "delivery", d.ID, "error", err)
 		return nil
 	}
-	if *attempts == 0 {
-		*first = time.Now()
+	if st.count == 0 {
+		st.first = time.Now()
 	}
-	*attempts++
-	*unknown = true
+	st.count++
+	st.unconfirmed++
+	st.unknown = true
 	r, err := n.Post(ctx, msg)
 	if err != nil {
-		*unknown = alerts.MaybePosted(err)
+		if st.unknown = alerts.MaybePosted(err); !st.unknown {
+			st.unconfirmed--
+			if merr := w.cfg.Store.MarkRefused(mctx, d.ID, w.owner); merr != nil {
+				w.log.Error("mark refused", "delivery", d.ID, "error", merr)
+			}
+		}
 		return err
 	}
-	if err := w.cfg.Store.MarkSent(ctx, d.ID, w.owner, r.Channel, r.TS, time.Now()); err != nil {
+	if err := w.cfg.Store.MarkSent(mctx, d.ID, w.owner, r.Channel, r.TS, time.Now()); err != nil {
 		w.log.Error("mark sent", "delivery", d.ID, "error", err)
 		return nil
 	}

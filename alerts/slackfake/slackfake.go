@@ -195,8 +195,9 @@ func (s *Server) SetRetryAfter(v string) {
 	s.retryAfter = v
 }
 
-// Delay makes chat.postMessage wait d after storing the message before it
-// answers, so a client that gives up earlier never hears of the message.
+// Delay makes chat.postMessage and webhook posts wait d after storing the
+// message before they answer, so a client that gives up earlier never hears
+// of the message.
 func (s *Server) Delay(d time.Duration) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -733,7 +734,7 @@ func (s *Server) webhook(p url.Values, bad bool) answer {
 	c := s.channels[0]
 	m := &Message{Channel: c.id, TS: s.nextTS(), ThreadTS: p.Get("thread_ts"), Text: p.Get("text"), Blocks: blocks, Webhook: true}
 	c.msgs = append(c.msgs, m)
-	return answer{status: http.StatusOK, body: []byte("ok")}
+	return answer{status: http.StatusOK, body: []byte("ok"), sleep: s.delay}
 }
 
 // BlockErrors lists the reasons Slack would answer invalid_blocks for a

@@ -114,6 +114,9 @@ func writeSummary(w io.Writer, rep worker.Report) {
 			fmt.Fprintf(w, "source %s: page skipped: %s\n", s.Name, oneLine(e.Error()))
 		}
 	}
+	if n := rep.Delivery.Unconfirmed; n > 0 {
+		fmt.Fprintf(w, "%d alerts not posted a third time: two posts went unanswered and may both be in the channel\n", n)
+	}
 }
 
 func oneLine(s string) string {
