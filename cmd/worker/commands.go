@@ -177,9 +177,9 @@ func writeTimeline(w io.Writer, format string, tl []store.TimelineEntry) error {
 			"articles", "title", "url", "source", "published", "evidence"})
 		for _, e := range tl {
 			r := toRow(e)
-			_ = cw.Write([]string{r.Date.String(), r.Pair, strings.Join(r.A, "; "), strings.Join(r.B, "; "),
+			_ = cw.Write(csvRow(r.Date.String(), r.Pair, strings.Join(r.A, "; "), strings.Join(r.B, "; "),
 				string(r.Kind), string(r.Stage), strconv.FormatBool(r.Headline), strconv.FormatInt(r.Development, 10),
-				strconv.FormatBool(r.Alerted), strconv.Itoa(r.Articles), r.Title, r.URL, r.Source, r.Published, r.Evidence})
+				strconv.FormatBool(r.Alerted), strconv.Itoa(r.Articles), r.Title, r.URL, r.Source, r.Published, r.Evidence))
 		}
 		cw.Flush()
 		return cw.Error()
@@ -198,8 +198,9 @@ func writeTimeline(w io.Writer, format string, tl []store.TimelineEntry) error {
 			if date == "" {
 				date = "undated"
 			}
-			fmt.Fprintf(tw, "%s\t%s × %s\t%s\t%s\t%s\t%d\t%s\n", date, strings.Join(e.A, ", "), strings.Join(e.B, ", "),
-				e.Kind, e.Stage, role, e.Articles, truncate(e.Title, 80))
+			fmt.Fprintf(tw, "%s\t%s × %s\t%s\t%s\t%s\t%d\t%s\n", date, forTerminal(strings.Join(e.A, ", ")),
+				forTerminal(strings.Join(e.B, ", ")), forTerminal(string(e.Kind)), forTerminal(string(e.Stage)), role,
+				e.Articles, truncate(forTerminal(e.Title), 80))
 		}
 		return tw.Flush()
 	}

@@ -125,7 +125,7 @@ func writeExtract(w io.Writer, r extractResult) {
 	if r.Published != nil {
 		pub = *r.Published
 	}
-	fmt.Fprintf(w, "%s\n  title:     %s\n  published: %s\n  lang:      %s\n", r.File, r.Title, pub, r.Lang)
+	fmt.Fprintf(w, "%s\n  title:     %s\n  published: %s\n  lang:      %s\n", forTerminal(r.File), forTerminal(r.Title), pub, forTerminal(r.Lang))
 	if len(r.Events) == 0 {
 		fmt.Fprintln(w, "  events:    none")
 	}
@@ -139,7 +139,7 @@ func writeExtract(w io.Writer, r extractResult) {
 			date = "undated"
 		}
 		fmt.Fprintf(w, "  %-10s %s × %s: %s %s (%s)\n             %q\n", role,
-			strings.Join(e.A, ", "), strings.Join(e.B, ", "), e.Kind, e.Stage, date, e.Evidence)
+			forTerminal(strings.Join(e.A, ", ")), forTerminal(strings.Join(e.B, ", ")), e.Kind, e.Stage, date, e.Evidence)
 	}
 	if r.Text != nil {
 		fmt.Fprintf(w, "  text:\n%s\n", indent(*r.Text, "    "))
@@ -147,10 +147,12 @@ func writeExtract(w io.Writer, r extractResult) {
 	fmt.Fprintln(w)
 }
 
+// indent prefixes every line of web text with pre, each line made safe for a
+// terminal.
 func indent(s, pre string) string {
 	lines := strings.Split(s, "\n")
 	for i := range lines {
-		lines[i] = pre + lines[i]
+		lines[i] = pre + forTerminal(lines[i])
 	}
 	return strings.Join(lines, "\n")
 }

@@ -28,7 +28,7 @@ func testSource(ctx context.Context, w io.Writer, log *slog.Logger, s worker.Sou
 		if !p.Item.Published.IsZero() {
 			date = p.Item.Published.In(loc).Format("2006-01-02 15:04")
 		}
-		fmt.Fprintf(w, "%2d. %s  %s\n    %s\n", i+1, date, p.Item.Title, p.Item.URL)
+		fmt.Fprintf(w, "%2d. %s  %s\n    %s\n", i+1, date, forTerminal(p.Item.Title), forTerminal(p.Item.URL))
 		if p.Err != nil {
 			fmt.Fprintf(w, "    page: %s\n\n", oneLine(p.Err.Error()))
 			continue
@@ -43,7 +43,7 @@ func testSource(ctx context.Context, w io.Writer, log *slog.Logger, s worker.Sou
 			if e.Headline {
 				role = "HEADLINE"
 			}
-			fmt.Fprintf(w, "    %s: %s × %s: %s %s %s\n", role, strings.Join(e.A, ", "), strings.Join(e.B, ", "),
+			fmt.Fprintf(w, "    %s: %s × %s: %s %s %s\n", role, forTerminal(strings.Join(e.A, ", ")), forTerminal(strings.Join(e.B, ", ")),
 				e.Kind, e.Stage, e.Date)
 		}
 		fmt.Fprintln(w)
