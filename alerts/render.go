@@ -412,11 +412,16 @@ func digits(s string) bool {
 	return true
 }
 
-var mrkdwnEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
+// mrkdwnEscaper turns web text into mrkdwn that shows it as it is. Slack has
+// no escape for its formatting marks, so they become look-alikes that
+// format nothing: * ∗, _ ＿, ~ ∼, ` ˋ.
+var mrkdwnEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;",
+	"*", "∗", "_", "＿", "~", "∼", "`", "ˋ")
 
 // escape makes web text safe for mrkdwn: `&`, `<` and `>` become entities,
-// so nothing in it can mention anyone or open a link; controls and line
-// breaks become spaces.
+// so nothing in it can mention anyone or open a link; formatting marks
+// become look-alikes, so nothing in it is bold, struck or code; controls and
+// line breaks become spaces.
 func escape(s string) string { return mrkdwnEscaper.Replace(clean(s)) }
 
 // clean makes one line of valid UTF-8: control characters, bidi overrides
