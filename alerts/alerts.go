@@ -11,6 +11,7 @@ package alerts
 
 import (
 	"context"
+	"sync"
 	"time"
 
 	"github.com/wallwatch/worker/sources"
@@ -93,6 +94,45 @@ type Notifier interface {
 	// Name names the notifier for logs ("slack", "webhook", "stdout"); it
 	// never holds a token or URL.
 	Name() string
+}
+
+// DefaultGrace is how long a post already under way may go on after its
+// context ends, when the notifier's Grace is 0.
+const DefaultGrace = 8 * time.Second
+
+// inFlight returns the context one post runs under: it ends grace after
+// ctx ends. A shutdown that catches a post on the wire so gives it the
+// window to finish, and its answer says whether it went through, instead of
+// leaving a message Slack may have stored to be posted again by the next
+// run. The HTTP client's timeout still bounds the post.
+func inFlight(ctx context.Context, grace time.Duration) (context.Context, context.CancelFunc) {
+	if grace <= 0 {
+		grace = DefaultGrace
+	}
+	pctx, cancel := context.WithCancelCause(context.WithoutCancel(ctx))
+	var timer *time.Timer
+	var mu sync.Mutex
+	stop := context.AfterFunc(ctx, func() {
+		mu.Lock()
+		defer mu.Unlock()
+		timer = time.AfterFunc(grace, func() { cancel(context.Cause(ctx)) })
+	})
+	return pctx, func() {
+		stop()
+		mu.Lock()
+		if timer != nil {
+			timer.Stop()
+		}
+		mu.Unlock()
+		cancel(context.Canceled)
+	}
+}
+
+// notStarted is the error of a post whose context ended before it began:
+// nothing was sent.
+func notStarted(op string, ctx context.Context) *Error {
+	return &Error{Op: op, RetryAfter: DefaultRetryDelay, cause: context.Cause(ctx),
+		msg: "slack " + op + ": not sent: " + context.Cause(ctx).Error()}
 }
 
 // MetadataEventType is the event_type of the metadata on every message.

@@ -30,6 +30,9 @@ type Bot struct {
 	// Logger receives warnings (a fallback taken, a search cut short) and
 	// debug lines; nil discards them. Set it before the first call.
 	Logger *slog.Logger
+	// Grace is how long a post under way may go on after its context ends
+	// (a shutdown); 0 means DefaultGrace.
+	Grace time.Duration
 
 	api     *slack.Client
 	channel string
@@ -144,8 +147,13 @@ func (b *Bot) Post(ctx context.Context, m Message) (Receipt, error) {
 	if p.ThreadTS != "" {
 		opts = append(opts, slack.MsgOptionTS(p.ThreadTS))
 	}
+	if ctx.Err() != nil {
+		return Receipt{}, notStarted("chat.postMessage", ctx)
+	}
+	pctx, done := inFlight(ctx, b.Grace)
+	defer done()
 	var gotCh, ts string
-	err := b.call(ctx, "chat.postMessage", func(ctx context.Context) error {
+	err := b.call(pctx, "chat.postMessage", func(ctx context.Context) error {
 		var err error
 		gotCh, ts, err = b.api.PostMessageContext(ctx, ch, opts...)
 		return err

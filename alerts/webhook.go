@@ -14,6 +14,10 @@ import (
 // Webhook posts through a Slack incoming webhook. It cannot post thread
 // replies or look back, and its URL is a secret: no error names it.
 type Webhook struct {
+	// Grace is how long a post under way may go on after its context ends
+	// (a shutdown); 0 means DefaultGrace.
+	Grace time.Duration
+
 	url     string
 	client  *http.Client
 	secrets []string
@@ -67,7 +71,12 @@ func (w *Webhook) Post(ctx context.Context, m Message) (Receipt, error) {
 		UnfurlLinks: &no,
 		UnfurlMedia: &no,
 	}
-	octx, obs := observe(ctx)
+	if ctx.Err() != nil {
+		return Receipt{}, notStarted("webhook", ctx)
+	}
+	pctx, done := inFlight(ctx, w.Grace)
+	defer done()
+	octx, obs := observe(pctx)
 	if err := slack.PostWebhookCustomHTTPContext(octx, w.url, w.client, msg); err != nil {
 		return Receipt{}, newError("webhook", err, obs, w.secrets)
 	}

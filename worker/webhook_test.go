@@ -61,3 +61,31 @@ func TestWebhookAmbiguousAnswerRetriedOnce(t *testing.T) {
 		})
 	}
 }
+
+// A shutdown while a webhook post is on the wire lets the post finish and be
+// recorded, so the next run does not post it again.
+func TestShutdownDuringAWebhookPost(t *testing.T) {
+	s := newSite(t)
+	slack := slackfake.New(t)
+	slack.Delay(500 * time.Millisecond)
+	hook, err := alerts.NewWebhook(slack.WebhookURL(), &http.Client{Timeout: 5 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := newWorker(t, s, hook, s.URL+"/feed.xml")
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() {
+		for len(slack.Calls()) == 0 {
+			time.Sleep(5 * time.Millisecond)
+		}
+		cancel() // SIGTERM, with the post under way
+	}()
+	_, _ = w.RunOnce(ctx, worker.RunOptions{})
+	slack.Delay(0)
+	if _, err := w.RunOnce(context.Background(), worker.RunOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(slack.Messages(slackfake.DefaultChannelID)); n != 1 {
+		t.Errorf("%d messages after a shutdown mid-post and a second run, want 1", n)
+	}
+}
