@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/wallwatch/worker/alerts/slackfake"
+	"github.com/wallwatch/worker/internal/secret"
 )
 
 // An answer to chat.postMessage that says ok but gives no ts is not a
@@ -23,7 +24,7 @@ func TestBotAnswerWithoutTSIsAnError(t *testing.T) {
 		fmt.Fprint(w, `{"ok": true}`)
 	}))
 	t.Cleanup(srv.Close)
-	b, err := NewBot("xoxb-1-answer", "C0TEST", srv.URL+"/api/", nil)
+	b, err := NewBot(secret.New("xoxb-1-answer"), "C0TEST", srv.URL+"/api/", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -47,7 +48,7 @@ func TestBotRefusesAReplyWithoutParent(t *testing.T) {
 		fmt.Fprint(w, `{"ok": true, "channel": "C0TEST", "ts": "1.000001"}`)
 	}))
 	t.Cleanup(srv.Close)
-	b, err := NewBot("xoxb-1-answer", "C0TEST", srv.URL+"/api/", nil)
+	b, err := NewBot(secret.New("xoxb-1-answer"), "C0TEST", srv.URL+"/api/", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -83,13 +84,13 @@ func TestMaybePosted(t *testing.T) {
 				client := &http.Client{Timeout: 300 * time.Millisecond}
 				var n Notifier
 				if via == "bot" {
-					b, err := NewBot(s.Token(), slackfake.DefaultChannelID, s.APIURL(), client)
+					b, err := NewBot(secret.New(s.Token()), slackfake.DefaultChannelID, s.APIURL(), client)
 					if err != nil {
 						t.Fatal(err)
 					}
 					n = b
 				} else {
-					w, err := NewWebhook(s.WebhookURL(), client)
+					w, err := NewWebhook(secret.New(s.WebhookURL()), client)
 					if err != nil {
 						t.Fatal(err)
 					}
@@ -107,7 +108,7 @@ func TestMaybePosted(t *testing.T) {
 		}
 	}
 	t.Run("connection refused", func(t *testing.T) {
-		w, err := NewWebhook(closedURL(t)+"/services/T/B/x", nil)
+		w, err := NewWebhook(secret.New(closedURL(t)+"/services/T/B/x"), nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -118,7 +119,7 @@ func TestMaybePosted(t *testing.T) {
 	})
 	t.Run("cancelled before sending", func(t *testing.T) {
 		s := slackfake.New(t)
-		w, err := NewWebhook(s.WebhookURL(), nil)
+		w, err := NewWebhook(secret.New(s.WebhookURL()), nil)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/slack-go/slack"
+
+	"github.com/wallwatch/worker/internal/secret"
 )
 
 // Bounds of the searches Find and channel resolution make.
@@ -36,7 +38,7 @@ type Bot struct {
 
 	api     *slack.Client
 	channel string
-	secrets []string
+	secrets []secret.Value // removed from every error
 
 	mu  sync.Mutex
 	ids map[string]string // channel name (no "#", lower case) → ID
@@ -46,12 +48,12 @@ type Bot struct {
 }
 
 // NewBot returns a Bot posting to channel (an ID such as "C0123", or a name
-// such as "#alerts") with token. apiURL "" means Slack's own; another
+// such as "#alerts") with token, which is revealed only to slack-go's client. apiURL "" means Slack's own; another
 // Slack-compatible base works with or without its trailing slash. A nil
 // client means one with a 30 s timeout. slack-go's own retries stay off: the
 // caller's outbox retries.
-func NewBot(token, channel, apiURL string, client *http.Client) (*Bot, error) {
-	token, channel = strings.TrimSpace(token), strings.TrimSpace(channel)
+func NewBot(tok secret.Value, channel, apiURL string, client *http.Client) (*Bot, error) {
+	token, channel := tok.Reveal(), strings.TrimSpace(channel)
 	if token == "" {
 		return nil, errors.New("slack bot: token is empty")
 	}
@@ -63,7 +65,7 @@ func NewBot(token, channel, apiURL string, client *http.Client) (*Bot, error) {
 		return nil, err
 	}
 	api := slack.New(token, slack.OptionAPIURL(base), slack.OptionHTTPClient(withObserver(client)))
-	return &Bot{api: api, channel: channel, secrets: []string{token}, ids: map[string]string{}}, nil
+	return &Bot{api: api, channel: channel, secrets: []secret.Value{tok}, ids: map[string]string{}}, nil
 }
 
 // normalizeAPIURL checks an API base and gives it the trailing slash

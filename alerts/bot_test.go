@@ -14,11 +14,12 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/wallwatch/worker/alerts/slackfake"
+	"github.com/wallwatch/worker/internal/secret"
 )
 
 func newBot(t *testing.T, s *slackfake.Server, channel string) *Bot {
 	t.Helper()
-	b, err := NewBot(s.Token(), channel, s.APIURL(), &http.Client{Timeout: 5 * time.Second})
+	b, err := NewBot(secret.New(s.Token()), channel, s.APIURL(), &http.Client{Timeout: 5 * time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -269,7 +270,7 @@ func TestBotFind(t *testing.T) {
 func TestBotFindAfterTimeout(t *testing.T) {
 	ctx := context.Background()
 	s := slackfake.New(t)
-	b, err := NewBot(s.Token(), slackfake.DefaultChannelID, s.APIURL(), &http.Client{Timeout: 100 * time.Millisecond})
+	b, err := NewBot(secret.New(s.Token()), slackfake.DefaultChannelID, s.APIURL(), &http.Client{Timeout: 100 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -416,7 +417,7 @@ func TestBotPostErrors(t *testing.T) {
 			if tc.channel != "" {
 				ch = tc.channel
 			}
-			b, err := NewBot(token, ch, s.APIURL(), nil)
+			b, err := NewBot(secret.New(token), ch, s.APIURL(), nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -492,7 +493,7 @@ func TestBotAPIURL(t *testing.T) {
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
-			b, err := NewBot(s.Token(), slackfake.DefaultChannelID, tc.apiURL, nil)
+			b, err := NewBot(secret.New(s.Token()), slackfake.DefaultChannelID, tc.apiURL, nil)
 			if tc.wantErr {
 				if err == nil {
 					t.Fatal("NewBot accepted the URL")
@@ -519,7 +520,7 @@ func TestNewBotValidation(t *testing.T) {
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
-			if _, err := NewBot(tc.token, tc.channel, "", nil); err == nil {
+			if _, err := NewBot(secret.New(tc.token), tc.channel, "", nil); err == nil {
 				t.Error("NewBot accepted it")
 			}
 		})
@@ -528,7 +529,7 @@ func TestNewBotValidation(t *testing.T) {
 
 func TestBotCheck(t *testing.T) {
 	s := slackfake.New(t)
-	b, err := NewBot("xoxb-not-it", "C000", s.APIURL(), nil)
+	b, err := NewBot(secret.New("xoxb-not-it"), "C000", s.APIURL(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -16,6 +16,8 @@ import (
 	"time"
 
 	"github.com/slack-go/slack"
+
+	"github.com/wallwatch/worker/internal/secret"
 )
 
 // Delays Classify gives.
@@ -194,7 +196,7 @@ var transientCodes = map[string]bool{
 
 // newError classifies err. obs holds what the transport saw of the answer;
 // secrets are removed from the text.
-func newError(op string, err error, obs *observation, secrets []string) *Error {
+func newError(op string, err error, obs *observation, secrets []secret.Value) *Error {
 	var own *Error
 	if errors.As(err, &own) {
 		return own
@@ -262,7 +264,7 @@ func clampDelay(d time.Duration) time.Duration {
 
 // sanitize reduces URLs in err to their host (a webhook URL is a secret)
 // and drops the error chain if a secret still shows.
-func sanitize(err error, secrets []string) error {
+func sanitize(err error, secrets []secret.Value) error {
 	var ue *url.Error
 	if errors.As(err, &ue) {
 		err = &url.Error{Op: ue.Op, URL: hostOnly(ue.URL), Err: ue.Err}
@@ -282,9 +284,9 @@ func hostOnly(raw string) string {
 }
 
 // redact replaces every secret in s.
-func redact(s string, secrets []string) string {
-	for _, sec := range secrets {
-		if len(sec) >= 4 {
+func redact(s string, secrets []secret.Value) string {
+	for _, v := range secrets {
+		if sec := v.Reveal(); len(sec) >= 4 {
 			s = strings.ReplaceAll(s, sec, "[redacted]")
 		}
 	}

@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/slack-go/slack"
+
+	"github.com/wallwatch/worker/internal/secret"
 )
 
 type timeoutErr struct{}
@@ -108,7 +110,7 @@ func TestErrorText(t *testing.T) {
 		"status":      {newError("webhook", slack.StatusCodeError{Code: 503, Status: "503 Service Unavailable"}, nil, nil), "slack webhook: http 503 Service Unavailable"},
 		"cause":       {newError("conversations.history", errors.New("unexpected EOF"), nil, nil), "slack conversations.history: unexpected EOF"},
 		"url reduced": {newError("webhook", &url.Error{Op: "Post", URL: "https://hooks.example/services/T/B/secret", Err: errors.New("EOF")}, nil, nil), `slack webhook: Post "https://hooks.example/…": EOF`},
-		"redacted":    {newError("auth.test", errors.New("bad token xoxb-123-abc"), nil, []string{"xoxb-123-abc"}), "slack auth.test: bad token [redacted]"},
+		"redacted":    {newError("auth.test", errors.New("bad token xoxb-123-abc"), nil, []secret.Value{secret.New("xoxb-123-abc")}), "slack auth.test: bad token [redacted]"},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {

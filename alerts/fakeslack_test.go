@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/wallwatch/worker/internal/secret"
 	"github.com/wallwatch/worker/internal/sharedtest"
 )
 
@@ -103,7 +104,7 @@ func TestAcceptanceFakeslack(t *testing.T) {
 
 	t.Run("post, thread and find", func(t *testing.T) {
 		base := startFakeslack(t)
-		b, err := NewBot(fakeslackToken, channel, base+"/api", client) // no trailing slash
+		b, err := NewBot(secret.New(fakeslackToken), channel, base+"/api", client) // no trailing slash
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -160,7 +161,7 @@ func TestAcceptanceFakeslack(t *testing.T) {
 	t.Run("429 gives its retry-after, then the post goes through", func(t *testing.T) {
 		// Seed 1 makes the one injected failure a 429 (Python's first draw is 0.13).
 		base := startFakeslack(t, "--fail-first", "1", "--retry-after", "3", "--seed", "1")
-		b, err := NewBot(fakeslackToken, channel, base+"/api/", client)
+		b, err := NewBot(secret.New(fakeslackToken), channel, base+"/api/", client)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -175,7 +176,7 @@ func TestAcceptanceFakeslack(t *testing.T) {
 
 	t.Run("a lie is found, not posted twice", func(t *testing.T) {
 		base := startFakeslack(t, "--lie-rate", "1")
-		b, err := NewBot(fakeslackToken, channel, base+"/api/", client)
+		b, err := NewBot(secret.New(fakeslackToken), channel, base+"/api/", client)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -194,7 +195,7 @@ func TestAcceptanceFakeslack(t *testing.T) {
 
 	t.Run("invalid token is permanent", func(t *testing.T) {
 		base := startFakeslack(t)
-		b, err := NewBot("xoxb-wrong", channel, base+"/api/", client)
+		b, err := NewBot(secret.New("xoxb-wrong"), channel, base+"/api/", client)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -206,7 +207,7 @@ func TestAcceptanceFakeslack(t *testing.T) {
 
 	t.Run("webhook and block limits", func(t *testing.T) {
 		base := startFakeslack(t)
-		w, err := NewWebhook(base+"/webhook", client)
+		w, err := NewWebhook(secret.New(base+"/webhook"), client)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -215,7 +216,7 @@ func TestAcceptanceFakeslack(t *testing.T) {
 				t.Fatalf("webhook post: %v", err)
 			}
 		}
-		b, err := NewBot(fakeslackToken, channel, base+"/api/", client)
+		b, err := NewBot(secret.New(fakeslackToken), channel, base+"/api/", client)
 		if err != nil {
 			t.Fatal(err)
 		}

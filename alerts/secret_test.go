@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/wallwatch/worker/alerts/slackfake"
+	"github.com/wallwatch/worker/internal/secret"
 )
 
 const (
@@ -111,7 +112,7 @@ func TestNoSecretInErrorsOrLogs(t *testing.T) {
 			client := &http.Client{Timeout: 100 * time.Millisecond}
 
 			var errs []error
-			bot, err := NewBot(secretToken, "#alerts", tg.api, client)
+			bot, err := NewBot(secret.New(secretToken), "#alerts", tg.api, client)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -123,14 +124,14 @@ func TestNoSecretInErrorsOrLogs(t *testing.T) {
 			_, _, err = bot.Find(ctx, reply("outbox-2", Receipt{Channel: "C000", TS: "1.000001"}), time.Time{})
 			errs = append(errs, err)
 			errs = append(errs, bot.Check(ctx))
-			hook, err := NewWebhook(tg.hook, client)
+			hook, err := NewWebhook(secret.New(tg.hook), client)
 			if err != nil {
 				t.Fatal(err)
 			}
 			if _, err = hook.Post(ctx, alert("outbox-3")); err != nil || !sc.hookOK {
 				errs = append(errs, err)
 			}
-			_, err = NewWebhook(tg.hook+"\x7f", client)
+			_, err = NewWebhook(secret.New(tg.hook+"\x7f"), client)
 			errs = append(errs, err)
 
 			var texts []string
@@ -151,5 +152,31 @@ func TestNoSecretInErrorsOrLogs(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// The notifiers hold their secrets as secret.Value: printing one, however
+// deep, shows no token and no webhook URL.
+func TestNotifiersPrintNoSecret(t *testing.T) {
+	b, err := NewBot(secret.New(secretToken), "C0", "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err := NewWebhook(secret.New("https://hooks.example"+secretPath+"\n"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out strings.Builder
+	for _, x := range []any{w, *w} {
+		fmt.Fprintf(&out, "%v %+v %#v\n", x, x, x)
+	}
+	var logs bytes.Buffer
+	slog.New(slog.NewTextHandler(&logs, nil)).Info("notifier", "webhook", w, "bot", b.Name())
+	for _, s := range []string{out.String(), logs.String()} {
+		for _, part := range secretParts {
+			if strings.Contains(s, part) {
+				t.Errorf("printed notifier shows %q:\n%s", part, s)
+			}
+		}
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/wallwatch/worker/alerts/slackfake"
+	"github.com/wallwatch/worker/internal/secret"
 )
 
 // A shutdown that catches a post on the wire lets it finish within the
@@ -52,14 +53,14 @@ func newNotifier(t *testing.T, s *slackfake.Server, via string, grace time.Durat
 	t.Helper()
 	client := &http.Client{Timeout: 5 * time.Second}
 	if via == "bot" {
-		b, err := NewBot(s.Token(), slackfake.DefaultChannelID, s.APIURL(), client)
+		b, err := NewBot(secret.New(s.Token()), slackfake.DefaultChannelID, s.APIURL(), client)
 		if err != nil {
 			t.Fatal(err)
 		}
 		b.Grace = grace
 		return b
 	}
-	w, err := NewWebhook(s.WebhookURL(), client)
+	w, err := NewWebhook(secret.New(s.WebhookURL()), client)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/slack-go/slack"
+
+	"github.com/wallwatch/worker/internal/secret"
 )
 
 // Webhook posts through a Slack incoming webhook. It cannot post thread
@@ -18,15 +20,15 @@ type Webhook struct {
 	// (a shutdown); 0 means DefaultGrace.
 	Grace time.Duration
 
-	url     string
+	url     secret.Value
 	client  *http.Client
-	secrets []string
+	secrets []secret.Value // the URL and its parts, removed from every error
 }
 
-// NewWebhook returns a Webhook posting to rawURL with client (nil means one
-// with a 30 s timeout).
-func NewWebhook(rawURL string, client *http.Client) (*Webhook, error) {
-	rawURL = strings.TrimSpace(rawURL)
+// NewWebhook returns a Webhook posting to hook with client (nil means one
+// with a 30 s timeout). The URL is revealed only to the post itself.
+func NewWebhook(hook secret.Value, client *http.Client) (*Webhook, error) {
+	rawURL := hook.Reveal()
 	if rawURL == "" {
 		return nil, errors.New("slack webhook: url is empty")
 	}
@@ -34,16 +36,16 @@ func NewWebhook(rawURL string, client *http.Client) (*Webhook, error) {
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return nil, errors.New("slack webhook: url must be an absolute http or https URL")
 	}
-	secrets := []string{rawURL}
+	secrets := []secret.Value{hook}
 	for _, s := range []string{u.EscapedPath(), u.Path, u.RawQuery} {
 		if len(s) > 1 {
-			secrets = append(secrets, s)
+			secrets = append(secrets, secret.New(s))
 		}
 	}
 	if i := strings.LastIndexByte(u.Path, '/'); i >= 0 && len(u.Path)-i > 8 {
-		secrets = append(secrets, u.Path[i+1:])
+		secrets = append(secrets, secret.New(u.Path[i+1:]))
 	}
-	return &Webhook{url: rawURL, client: withObserver(client), secrets: secrets}, nil
+	return &Webhook{url: hook, client: withObserver(client), secrets: secrets}, nil
 }
 
 // Name is "webhook".
@@ -77,7 +79,7 @@ func (w *Webhook) Post(ctx context.Context, m Message) (Receipt, error) {
 	pctx, done := inFlight(ctx, w.Grace)
 	defer done()
 	octx, obs := observe(pctx)
-	if err := slack.PostWebhookCustomHTTPContext(octx, w.url, w.client, msg); err != nil {
+	if err := slack.PostWebhookCustomHTTPContext(octx, w.url.Reveal(), w.client, msg); err != nil {
 		return Receipt{}, newError("webhook", err, obs, w.secrets)
 	}
 	return Receipt{}, nil

@@ -11,12 +11,13 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/wallwatch/worker/alerts/slackfake"
+	"github.com/wallwatch/worker/internal/secret"
 )
 
 func TestWebhookPost(t *testing.T) {
 	ctx := context.Background()
 	s := slackfake.New(t)
-	w, err := NewWebhook(s.WebhookURL(), &http.Client{Timeout: 5 * time.Second})
+	w, err := NewWebhook(secret.New(s.WebhookURL()), &http.Client{Timeout: 5 * time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -68,7 +69,7 @@ func TestWebhookErrors(t *testing.T) {
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
 			s := slackfake.New(t)
-			w, err := NewWebhook(s.WebhookURL(), nil)
+			w, err := NewWebhook(secret.New(s.WebhookURL()), nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -99,7 +100,7 @@ func TestWebhookErrors(t *testing.T) {
 }
 
 func TestWebhookCapabilities(t *testing.T) {
-	w, err := NewWebhook("https://hooks.example/services/T/B/x", nil)
+	w, err := NewWebhook(secret.New("https://hooks.example/services/T/B/x"), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -121,7 +122,7 @@ func TestNewWebhookValidation(t *testing.T) {
 	}
 	for name, u := range tests {
 		t.Run(name, func(t *testing.T) {
-			if _, err := NewWebhook(u, nil); err == nil {
+			if _, err := NewWebhook(secret.New(u), nil); err == nil {
 				t.Error("NewWebhook accepted it")
 			}
 		})

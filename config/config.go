@@ -25,6 +25,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/wallwatch/worker/internal/secret"
 	"github.com/wallwatch/worker/sources"
 )
 
@@ -57,10 +58,10 @@ type Config struct {
 // Slack says where alerts go. With neither a token nor a webhook URL, alerts
 // are written to standard output.
 type Slack struct {
-	Token      string `yaml:"token"`
-	Channel    string `yaml:"channel"`
-	WebhookURL string `yaml:"webhook_url"`
-	APIURL     string `yaml:"api_url"`
+	Token      secret.Value `yaml:"token"`
+	Channel    string       `yaml:"channel"`
+	WebhookURL secret.Value `yaml:"webhook_url"`
+	APIURL     string       `yaml:"api_url"`
 }
 
 // Alerts tune what is alerted.
@@ -185,13 +186,19 @@ func parse(name string, data []byte, env Getenv) (*Config, error) {
 			return nil, fmt.Errorf("config %s: %w", name, err)
 		}
 		expandNode(root, env)
+		if errs := checkSecretShapes(root, reflect.TypeOf(cfg), ""); len(errs) > 0 {
+			return nil, fmt.Errorf("config %s: %w", name, errors.Join(errs...))
+		}
 		if err := root.Decode(&cfg); err != nil {
 			return nil, fmt.Errorf("config %s: %w: %s", name, ErrInvalid, yamlReason(err))
 		}
 	}
 	applyEnv(&cfg, env)
-	if err := cfg.Validate(); err != nil {
+	if err := checkEnvSecretShapes(&cfg); err != nil {
 		return nil, fmt.Errorf("config %s: %w", name, err)
+	}
+	if err := cfg.Validate(); err != nil {
+		return nil, scrub(fmt.Errorf("config %s: %w", name, err), &cfg)
 	}
 	return &cfg, nil
 }
@@ -284,12 +291,12 @@ func applyEnv(c *Config, env Getenv) {
 	if v, ok := env("WORKER_DATABASE"); ok && v != "" {
 		c.Database = v
 	}
-	if c.Slack.Token == "" && c.Slack.WebhookURL == "" {
-		if v, ok := env("SLACK_BOT_TOKEN"); ok && v != "" {
-			c.Slack.Token = v
+	if c.Slack.Token.IsZero() && c.Slack.WebhookURL.IsZero() {
+		if v, ok := env("SLACK_BOT_TOKEN"); ok {
+			c.Slack.Token = secret.New(v)
 		}
-		if v, ok := env("SLACK_WEBHOOK_URL"); ok && v != "" && c.Slack.Token == "" {
-			c.Slack.WebhookURL = v
+		if v, ok := env("SLACK_WEBHOOK_URL"); ok && c.Slack.Token.IsZero() {
+			c.Slack.WebhookURL = secret.New(v)
 		}
 	}
 	if c.Slack.Channel == "" {
@@ -369,39 +376,17 @@ func FormatDuration(d time.Duration) string {
 }
 
 // UsesSlack reports whether alerts go to Slack (bot token or webhook).
-func (c *Config) UsesSlack() bool { return c.Slack.Token != "" || c.Slack.WebhookURL != "" }
+func (c *Config) UsesSlack() bool { return !c.Slack.Token.IsZero() || !c.Slack.WebhookURL.IsZero() }
 
-// Masked returns a copy with secrets replaced, safe to print or log.
+// Masked returns a copy safe to print or log: the secrets print as masks of
+// their own accord, and source URLs lose their user information.
 func (c *Config) Masked() Config {
 	m := *c
-	m.Slack.Token = maskToken(c.Slack.Token)
-	m.Slack.WebhookURL = maskURL(c.Slack.WebhookURL)
 	m.Sources = append([]Source(nil), c.Sources...)
 	for i := range m.Sources {
 		m.Sources[i].URL = stripUserinfo(m.Sources[i].URL)
 	}
 	return m
-}
-
-func maskToken(t string) string {
-	if t == "" {
-		return ""
-	}
-	if i := strings.IndexByte(t, '-'); i > 0 && i <= 5 {
-		return t[:i+1] + "********"
-	}
-	return "********"
-}
-
-func maskURL(s string) string {
-	if s == "" {
-		return ""
-	}
-	u, err := url.Parse(s)
-	if err != nil || u.Host == "" {
-		return "********"
-	}
-	return u.Scheme + "://" + u.Host + "/********"
 }
 
 func stripUserinfo(s string) string {

@@ -134,7 +134,7 @@ func TestEnvironment(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cfg.Database != "/var/lib/w/w.db" || cfg.Slack.Token != "xoxb-123-secret" || cfg.Slack.Channel != "#alerts" {
+	if cfg.Database != "/var/lib/w/w.db" || cfg.Slack.Token.Reveal() != "xoxb-123-secret" || cfg.Slack.Channel != "#alerts" {
 		t.Errorf("expansion: %+v", cfg)
 	}
 	if cfg.Sources[0].URL != "https://a.example/f?x=$1" {
@@ -147,7 +147,7 @@ func TestEnvironment(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cfg.Database != "/tmp/x.db" || cfg.Slack.WebhookURL == "" {
+	if cfg.Database != "/tmp/x.db" || cfg.Slack.WebhookURL.IsZero() {
 		t.Errorf("environment without a file: %+v", cfg)
 	}
 }

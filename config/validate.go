@@ -48,18 +48,18 @@ func (c *Config) Validate() error {
 	}
 
 	switch {
-	case c.Slack.Token != "" && c.Slack.WebhookURL != "":
+	case !c.Slack.Token.IsZero() && !c.Slack.WebhookURL.IsZero():
 		bad("slack", "set either token (with channel) or webhook_url, not both")
-	case c.Slack.Token != "" && c.Slack.Channel == "":
+	case !c.Slack.Token.IsZero() && c.Slack.Channel == "":
 		bad("slack.channel", "required with slack.token")
 	}
-	if c.Slack.WebhookURL != "" {
-		if err := httpURL(c.Slack.WebhookURL); err != nil {
+	if !c.Slack.WebhookURL.IsZero() {
+		if err := secretURL(c.Slack.WebhookURL.Reveal()); err != nil {
 			bad("slack.webhook_url", "%v", err)
 		}
 	}
 	if c.Slack.APIURL != "" {
-		if err := httpURL(c.Slack.APIURL); err != nil {
+		if err := apiURL(c.Slack.APIURL); err != nil {
 			bad("slack.api_url", "%v", err)
 		}
 	}
@@ -156,6 +156,19 @@ func httpURL(s string) error {
 	}
 	if u.Host == "" {
 		return fmt.Errorf("%q: no host", redactURL(u))
+	}
+	return nil
+}
+
+// apiURL checks slack.api_url, which may not carry credentials: a
+// user:password@ or a query would be sent with, and printed as, the URL.
+func apiURL(s string) error {
+	if err := secretURL(s); err != nil {
+		return err
+	}
+	u, _ := url.Parse(s)
+	if u.User != nil || u.RawQuery != "" || u.ForceQuery || u.Fragment != "" {
+		return errors.New("must not carry credentials (user:password@), a query or a fragment (the value is not shown)")
 	}
 	return nil
 }

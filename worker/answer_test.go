@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/wallwatch/worker/alerts"
+	"github.com/wallwatch/worker/internal/secret"
 	"github.com/wallwatch/worker/worker"
 )
 
@@ -34,7 +35,7 @@ func TestNoReplyUnderAParentWithoutTS(t *testing.T) {
 		}
 	}))
 	t.Cleanup(api.Close)
-	bot, err := alerts.NewBot("xoxb-1-notslack", "C0TEST", api.URL+"/api/", nil)
+	bot, err := alerts.NewBot(secret.New("xoxb-1-notslack"), "C0TEST", api.URL+"/api/", nil)
 	if err != nil {
 		t.Fatal(err)
 	}

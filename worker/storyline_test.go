@@ -16,6 +16,7 @@ import (
 
 	"github.com/wallwatch/worker/alerts"
 	"github.com/wallwatch/worker/alerts/slackfake"
+	"github.com/wallwatch/worker/internal/secret"
 	"github.com/wallwatch/worker/sources/detect"
 	"github.com/wallwatch/worker/sources/feed"
 	"github.com/wallwatch/worker/sources/fetch"
@@ -100,7 +101,7 @@ func runStoryPass(t *testing.T, site *storySite, slack *slackfake.Server, path s
 		t.Fatal(err)
 	}
 	defer st.Close()
-	bot, err := alerts.NewBot(slack.Token(), slackfake.DefaultChannelID, slack.APIURL(), nil)
+	bot, err := alerts.NewBot(secret.New(slack.Token()), slackfake.DefaultChannelID, slack.APIURL(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

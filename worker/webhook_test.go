@@ -8,6 +8,7 @@ import (
 
 	"github.com/wallwatch/worker/alerts"
 	"github.com/wallwatch/worker/alerts/slackfake"
+	"github.com/wallwatch/worker/internal/secret"
 	"github.com/wallwatch/worker/worker"
 )
 
@@ -36,7 +37,7 @@ func TestWebhookAmbiguousAnswerRetriedOnce(t *testing.T) {
 			slack := slackfake.New(t)
 			slack.SetRetryAfter("1")
 			client := &http.Client{Timeout: 300 * time.Millisecond}
-			hook, err := alerts.NewWebhook(slack.WebhookURL(), client)
+			hook, err := alerts.NewWebhook(secret.New(slack.WebhookURL()), client)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -68,7 +69,7 @@ func TestShutdownDuringAWebhookPost(t *testing.T) {
 	s := newSite(t)
 	slack := slackfake.New(t)
 	slack.Delay(500 * time.Millisecond)
-	hook, err := alerts.NewWebhook(slack.WebhookURL(), &http.Client{Timeout: 5 * time.Second})
+	hook, err := alerts.NewWebhook(secret.New(slack.WebhookURL()), &http.Client{Timeout: 5 * time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}

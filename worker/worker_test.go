@@ -17,6 +17,7 @@ import (
 
 	"github.com/wallwatch/worker/alerts"
 	"github.com/wallwatch/worker/alerts/slackfake"
+	"github.com/wallwatch/worker/internal/secret"
 	"github.com/wallwatch/worker/sources/detect"
 	"github.com/wallwatch/worker/sources/feed"
 	"github.com/wallwatch/worker/sources/fetch"
@@ -118,7 +119,7 @@ func TestRunOnceOneAlertPerDevelopment(t *testing.T) {
 	ctx := context.Background()
 	s := newSite(t)
 	slack := slackfake.New(t)
-	bot, err := alerts.NewBot(slack.Token(), slackfake.DefaultChannelID, slack.APIURL(), nil)
+	bot, err := alerts.NewBot(secret.New(slack.Token()), slackfake.DefaultChannelID, slack.APIURL(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -175,7 +176,7 @@ func TestSlackOutageKeepsAlertsForTheNextRun(t *testing.T) {
 	ctx := context.Background()
 	s := newSite(t)
 	slack := slackfake.New(t)
-	bot, err := alerts.NewBot(slack.Token(), slackfake.DefaultChannelID, slack.APIURL(), nil)
+	bot, err := alerts.NewBot(secret.New(slack.Token()), slackfake.DefaultChannelID, slack.APIURL(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -318,7 +319,7 @@ func TestLookUpBeforeRepostOnlyWhenSlackMayHaveStoredIt(t *testing.T) {
 			s := newSite(t)
 			slack := slackfake.New(t)
 			slack.SetRetryAfter("0")
-			bot, err := alerts.NewBot(slack.Token(), slackfake.DefaultChannelID, slack.APIURL(), nil)
+			bot, err := alerts.NewBot(secret.New(slack.Token()), slackfake.DefaultChannelID, slack.APIURL(), nil)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -138,9 +138,9 @@ func (a *app) newNotifier(cfg *config.Config, mode notifierMode) (alerts.Notifie
 	}
 	client := &http.Client{Timeout: 30 * time.Second}
 	switch {
-	case cfg.Slack.Token != "":
+	case !cfg.Slack.Token.IsZero():
 		return alerts.NewBot(cfg.Slack.Token, cfg.Slack.Channel, cfg.Slack.APIURL, client)
-	case cfg.Slack.WebhookURL != "":
+	case !cfg.Slack.WebhookURL.IsZero():
 		return alerts.NewWebhook(cfg.Slack.WebhookURL, client)
 	default:
 		return alerts.NewWriter(a.stdout, alerts.FormatText), nil

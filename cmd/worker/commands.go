@@ -37,9 +37,9 @@ func (a *app) configCmd() *cobra.Command {
 			}
 			dest := "standard output"
 			switch {
-			case cfg.Slack.Token != "":
+			case !cfg.Slack.Token.IsZero():
 				dest = "Slack (bot token, channel " + cfg.Slack.Channel + ")"
-			case cfg.Slack.WebhookURL != "":
+			case !cfg.Slack.WebhookURL.IsZero():
 				dest = "Slack (incoming webhook)"
 			}
 			fmt.Fprintf(a.stdout, "# config: %s (valid)\n# alerts go to: %s\n", from, dest)

@@ -17,6 +17,7 @@ import (
 
 	"github.com/wallwatch/worker/alerts"
 	"github.com/wallwatch/worker/alerts/slackfake"
+	"github.com/wallwatch/worker/internal/secret"
 	"github.com/wallwatch/worker/internal/testsite"
 	"github.com/wallwatch/worker/sources"
 	"github.com/wallwatch/worker/store"
@@ -39,7 +40,7 @@ func newFixture(t *testing.T) *fixture {
 	}
 	t.Cleanup(func() { st.Close() })
 	slack := slackfake.New(t)
-	bot, err := alerts.NewBot(slack.Token(), slackfake.DefaultChannelID, slack.APIURL(), nil)
+	bot, err := alerts.NewBot(secret.New(slack.Token()), slackfake.DefaultChannelID, slack.APIURL(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
