@@ -148,11 +148,13 @@ type timelineRow struct {
 	Evidence    string        `json:"evidence"`
 }
 
+// toRow is an entry as json and csv print it, its web text made safe for a
+// terminal (JSON escapes C0 controls, not DEL, C1 or bidi controls).
 func toRow(e store.TimelineEntry) timelineRow {
 	r := timelineRow{
-		Date: e.Date, Pair: e.Pair.A + "-" + e.Pair.B, A: e.A, B: e.B, Kind: e.Kind, Stage: e.Stage,
+		Date: e.Date, Pair: e.Pair.A + "-" + e.Pair.B, A: termAll(e.A), B: termAll(e.B), Kind: e.Kind, Stage: e.Stage,
 		Headline: e.Headline, Development: e.DevelopmentID, Alerted: e.Alerted, Articles: e.Articles,
-		Title: e.Title, URL: e.URL, Source: e.Source, Evidence: e.Evidence,
+		Title: forTerminal(e.Title), URL: forTerminal(e.URL), Source: forTerminal(e.Source), Evidence: forTerminal(e.Evidence),
 	}
 	if !e.Published.IsZero() {
 		r.Published = e.Published.Format(time.RFC3339)

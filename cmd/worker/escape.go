@@ -72,6 +72,15 @@ func dropEscapes(s string) string {
 	return b.String()
 }
 
+// termAll is forTerminal for each of list.
+func termAll(list []string) []string {
+	out := make([]string, len(list))
+	for i, s := range list {
+		out[i] = forTerminal(s)
+	}
+	return out
+}
+
 // isFormatControl reports whether r reorders or breaks the text around it:
 // bidi controls (U+202E and the like) and the line and paragraph separators.
 func isFormatControl(r rune) bool {

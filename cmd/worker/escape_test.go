@@ -41,6 +41,18 @@ func TestEventsListTableStripsControls(t *testing.T) {
 	}
 }
 
+func TestEventsListJSONHasNoC1Controls(t *testing.T) {
+	var out bytes.Buffer
+	if err := writeTimeline(&out, "json", []store.TimelineEntry{hostileEntry()}); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range out.String() {
+		if r != '\n' && (unicode.IsControl(r) || isFormatControl(r)) {
+			t.Fatalf("json output holds %U:\n%q", r, out.String())
+		}
+	}
+}
+
 func TestEventsListCSVDefusesFormulas(t *testing.T) {
 	e := hostileEntry()
 	e.Title = "=HYPERLINK(\"https://evil.example\",\"Taobao\")"
