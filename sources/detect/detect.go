@@ -3,24 +3,47 @@
 // being blocked from a platform of the other (Tencent).
 //
 // Detection is pure: it reads the article's title, text and publication
-// date, and the embedded lexicon, and nothing else (English, simplified and
-// traditional Chinese are read alike, whatever the article's language). It
-// works on cue words: entity names from the lexicon (longest match wins),
-// interconnection predicates, kinds (payment, advertising, links …), stages
-// (announced, testing, launched, expanded, halted), negation, hedges,
-// conditions, questions and dates, all compiled once into one Aho–Corasick
-// automaton in New.
+// date, the embedded lexicon (lexicon.yaml: the watches and every name of
+// their entities) and the embedded cue vocabulary (cues.yaml: per
+// language, the words of kinds, connection, modality, scope, halts,
+// expansion, negation and time, and the decision table), and nothing else.
+// English, simplified and traditional Chinese are read alike.
 //
 // Most articles name no entity of one side or the other; one scan of the
-// raw text tells, and they cost nothing more. The others are split into
-// sentences and clauses; a clause naming entities of both sides of a watch
-// with a connecting verb is a statement. Names that only say whose another
-// name is ("Alibaba's Taobao", 淘宝旗下的淘特) and wallets that were there
-// before ("next to Alipay") are not participants. Statements in the title
-// and opening paragraphs (or marked as recent further down) are the
-// article's news — its headline events, merged per development; statements
-// dated months before publication or marked as history ("since", 此前) are
-// background.
+// raw text tells, and they cost nothing more. The others go through the
+// clause model, one named step each:
+//
+//   - segment: the title and paragraphs are split into sentences (with
+//     abbreviations), sentences into chunks at semicolons, colons, dashes
+//     and contrast words (but, while, 但, 而, 不过), chunks into clauses: a
+//     run of comma-separated segments around one verb of connecting,
+//     testing, halting …, with the segments that lead up to it;
+//   - names: the lexicon's names in each clause, less those that only say
+//     whose another name is ("Alibaba's Taobao", 淘宝旗下的淘特), those set
+//     aside ("next to Alipay", 除支付宝外) and channels (a product announced
+//     through a WeChat official account);
+//   - cues: every cue word of the clause, each with its classes;
+//   - frame: the clause's sides (borrowed from the clause before, or from
+//     the sentence before when the clause goes on about it: "The app now
+//     accepts WeChat Pay"), its kind (kind words, and the kinds names stand
+//     for), its features (the cue classes and a few derived ones: negated,
+//     hedged, some users, a halt lifted, named only as a list …), its date;
+//   - stage: the first row of the decision table in cues.yaml whose
+//     features the frame has — halted before announced (planned, consulted,
+//     rumoured, asked for) before testing (trial, some users, batches)
+//     before expanded before launched; a row may say the clause reports no
+//     event (negated, conditional, a question, speculation, rivalry, a
+//     regulator's order, the two sides each connecting to a third party);
+//   - events: frames of one development are merged (same kind, entities
+//     that overlap); the headline events are those of the title and the
+//     opening paragraphs (or marked as recent further down), the others —
+//     dated months before publication or marked as history ("since",
+//     "11 years ago", 此前) — are background. A launch of what the article
+//     says was live before is an expansion; the first full launch after a
+//     trial is a launch.
+//
+// A new cue, a new watch pair or another language is data: a line of
+// cues.yaml or lexicon.yaml.
 package detect
 
 import (
@@ -35,6 +58,7 @@ import (
 // Detector finds interconnection events in articles. It is safe for
 // concurrent use.
 type Detector struct {
+	v        *vocab
 	watches  []watchInfo
 	m        *matcher
 	payloads [][]payload
@@ -49,93 +73,26 @@ type watchInfo struct {
 	payEnt  [2]int // the side's payment entity ("WeChat Pay"), or -1
 }
 
-// anchor is the kind an entity implies by itself (WeChat Pay → payment).
-type anchor struct {
-	kind sources.Kind
-	w    float32
-}
-
-// builtinAnchors gives the kind of entities whose names carry no cue word.
-// Mini programs are often only where an ad or a payment happens, and
-// Moments and Channels are mostly where ads run: they weigh little.
-var builtinAnchors = map[string]anchor{
-	"Alipay": {kPayment, 1}, "Alimama": {kAdvertising, 1}, "DingTalk": {kWorkplace, 1}, "WeCom": {kWorkplace, 1},
-	"Cainiao": {kLogistics, 1}, "Tencent Meeting": {kWorkplace, 1}, "WeChat Pay": {kPayment, 1},
-	"Tencent Ads": {kAdvertising, 1}, "WeChat Mini Programs": {kMiniProgram, 0.2},
-	"Moments": {kAdvertising, 0.3}, "WeChat Channels": {kAdvertising, 0.3},
-}
-
-// New compiles a detector for the lexicon's watches.
+// New compiles a detector for the lexicon's watches and the embedded cue
+// vocabulary.
 func New(l *Lexicon) *Detector {
-	d := &Detector{}
-	index := map[string]int{}
-	var patterns []string
-	add := func(key string, pl payload) {
-		if key == "" {
-			return
-		}
-		id, ok := index[key]
-		if !ok {
-			id = len(patterns)
-			index[key] = id
-			patterns = append(patterns, key)
-			d.payloads = append(d.payloads, nil)
-		}
-		d.payloads[id] = append(d.payloads[id], pl)
+	d := &Detector{v: defaultVocab()}
+	b := &patternSet{index: map[string]int{}}
+	keys := make([]string, 0, len(d.v.phrases))
+	for key := range d.v.phrases {
+		keys = append(keys, key)
 	}
-	// Cues: one cue per phrase, meanings of repeated phrases merged.
-	cueAt := map[string]int{}
-	for _, spec := range cueSpecs {
-		for _, w := range cueWords(spec.words) {
-			stem := strings.HasSuffix(w, "*")
-			w = strings.TrimSuffix(w, "*")
-			key := foldString(w)
-			if stem {
-				key += "*"
-			}
-			if i, ok := cueAt[key]; ok {
-				d.cues[i].merge(spec.cue)
-				continue
-			}
-			cueAt[key] = len(d.cues)
-			d.cues = append(d.cues, spec.cue)
-		}
-	}
-	for key, i := range cueAt {
+	slices.Sort(keys)
+	for _, key := range keys {
+		d.cues = append(d.cues, d.v.phrases[key])
 		stem := strings.HasSuffix(key, "*")
-		add(strings.TrimSuffix(key, "*"), payload{stem: stem, cue: i})
+		b.add(strings.TrimSuffix(key, "*"), payload{stem: stem, cue: len(d.cues) - 1})
 	}
 	present := map[string]uint64{} // names that make a side present
 	for wi, w := range l.watches {
-		info := watchInfo{pair: sources.Pair{A: w.Sides[0].Key, B: w.Sides[1].Key}, payEnt: [2]int{-1, -1}}
-		for si, s := range w.Sides {
-			for ei, e := range s.Entities {
-				info.names[si] = append(info.names[si], e.Name)
-				// An alias spelled like the canonical name with markers
-				// ("=~Moments") sets how the canonical name matches.
-				all := e.Aliases
-				key := foldString(e.Name)
-				if !slices.ContainsFunc(e.Aliases, func(a string) bool { return aliasKey(a) == key }) {
-					all = append([]string{e.Name}, e.Aliases...)
-				}
-				for _, name := range all {
-					a := parseAlias(name)
-					f := foldText(a.text)
-					pl := payload{isEntity: true, watch: wi, side: si, entity: ei, weak: a.weak, near: a.near, stop: a.stop}
-					if a.exact {
-						pl.exact = f.cased
-					}
-					add(f.lower, pl)
-					if (!a.weak || a.near) && !a.stop && f.lower != "" && wi < maxPresenceWatches {
-						present[f.lower] |= 1 << (2*wi + si)
-					}
-				}
-			}
-		}
-		d.watches = append(d.watches, info)
+		d.watches = append(d.watches, d.addWatch(b, wi, w, present))
 	}
-	// Keep the payload order stable across runs (cue map iteration is not).
-	for _, pls := range d.payloads {
+	for _, pls := range b.payloads {
 		slices.SortStableFunc(pls, func(a, b payload) int {
 			if a.isEntity != b.isEntity {
 				if a.isEntity {
@@ -146,47 +103,99 @@ func New(l *Lexicon) *Detector {
 			return a.cue - b.cue
 		})
 	}
-	d.m = newMatcher(patterns)
+	d.payloads = b.payloads
+	d.m = newMatcher(b.patterns)
 	d.pres = newPresence(present, len(d.watches))
 	for wi := range d.watches {
-		info := &d.watches[wi]
-		for si := range info.names {
-			info.anchors[si] = make([]anchor, len(info.names[si]))
-			for ei, name := range info.names[si] {
-				an, ok := builtinAnchors[name]
-				if !ok {
-					an = anchor{d.kindOfName(name), 1}
-					if an.kind == kMiniProgram {
-						an.w = 0.2
-					}
-				}
-				if an.kind == "" {
-					continue
-				}
-				k := an.kind
-				info.anchors[si][ei] = an
-				if k == kPayment && info.payEnt[si] < 0 && ei > 0 {
-					info.payEnt[si] = ei
-				}
-			}
-		}
+		d.setAnchors(&d.watches[wi])
 	}
 	return d
 }
 
-// kindOfName returns the kind a name's own words imply ("Douyin Pay").
-func (d *Detector) kindOfName(name string) sources.Kind {
-	p := &para{f: foldText(name)}
-	d.scanCuesOnly(p)
-	var best sources.Kind
-	var bw float32
-	for _, c := range p.cues {
-		if c.c.kindW > bw {
-			best, bw = c.c.kind, c.c.kindW
+// patternSet collects the matcher's patterns and what each stands for.
+type patternSet struct {
+	index    map[string]int
+	patterns []string
+	payloads [][]payload
+}
+
+func (b *patternSet) add(key string, pl payload) {
+	if key == "" {
+		return
+	}
+	id, ok := b.index[key]
+	if !ok {
+		id = len(b.patterns)
+		b.index[key] = id
+		b.patterns = append(b.patterns, key)
+		b.payloads = append(b.payloads, nil)
+	}
+	b.payloads[id] = append(b.payloads[id], pl)
+}
+
+// addWatch adds the names of a watch's entities to the patterns.
+func (d *Detector) addWatch(b *patternSet, wi int, w sources.Watch, present map[string]uint64) watchInfo {
+	info := watchInfo{pair: sources.Pair{A: w.Sides[0].Key, B: w.Sides[1].Key}, payEnt: [2]int{-1, -1}}
+	for si, s := range w.Sides {
+		for ei, e := range s.Entities {
+			info.names[si] = append(info.names[si], e.Name)
+			// An alias spelled like the canonical name with markers
+			// ("=~Moments") sets how the canonical name matches.
+			all := e.Aliases
+			key := foldString(e.Name)
+			if !slices.ContainsFunc(e.Aliases, func(a string) bool { return aliasKey(a) == key }) {
+				all = append([]string{e.Name}, e.Aliases...)
+			}
+			for _, name := range all {
+				a := parseAlias(name)
+				f := foldText(a.text)
+				pl := payload{isEntity: true, watch: wi, side: si, entity: ei, weak: a.weak, near: a.near, stop: a.stop}
+				if a.exact {
+					pl.exact = f.cased
+				}
+				b.add(f.lower, pl)
+				if (!a.weak || a.near) && !a.stop && f.lower != "" && wi < maxPresenceWatches {
+					present[f.lower] |= 1 << (2*wi + si)
+				}
+			}
 		}
 	}
-	if bw < 1 {
-		return ""
+	return info
+}
+
+// setAnchors gives each entity the kind it stands for: from cues.yaml's
+// anchors, else from the words of its name ("Douyin Pay").
+func (d *Detector) setAnchors(info *watchInfo) {
+	for si := range info.names {
+		info.anchors[si] = make([]anchor, len(info.names[si]))
+		for ei, name := range info.names[si] {
+			an, ok := d.v.anchors[name]
+			if !ok {
+				an = d.kindOfName(name)
+			}
+			info.anchors[si][ei] = an
+			if an.kind == kPayment && an.tier >= 2 && info.payEnt[si] < 0 && ei > 0 {
+				info.payEnt[si] = ei
+			}
+		}
+	}
+}
+
+// kindOfName returns the kind a name's own words imply ("Douyin Pay").
+func (d *Detector) kindOfName(name string) anchor {
+	p := &para{f: foldText(name)}
+	d.scanCuesOnly(p)
+	var best anchor
+	for _, c := range p.cues {
+		if c.c.tier > best.tier {
+			best = anchor{c.c.kind, c.c.tier}
+		}
+	}
+	if best.tier < 2 {
+		return anchor{}
+	}
+	if best.kind == kMiniProgram {
+		best.tier = 1
 	}
 	return best
 }
@@ -217,6 +226,11 @@ const (
 // first. Relative dates ("on Tuesday", "8月19日", "last month") are resolved
 // against the publication date, or now when the article has none.
 func (d *Detector) Detect(a sources.Article, now time.Time) []sources.Event {
+	return d.detect(a, now, nil)
+}
+
+// detect is Detect; with trace set, it also records every decision.
+func (d *Detector) detect(a sources.Article, now time.Time, trace *[]decision) []sources.Event {
 	// Most articles name no entity of one side or the other: one scan
 	// tells, before anything else is read.
 	if !d.mayConnect(a.Title, a.Text) {
@@ -242,40 +256,18 @@ func (d *Detector) Detect(a sources.Article, now time.Time) []sources.Event {
 	// only refers back: "The arrangement is a trial for now").
 	for i, p := range paras {
 		if !p.skip && (len(p.mentions) > 0 || (i > 0 && len(paras[i-1].mentions) > 0)) {
-			splitSentences(p)
+			d.v.splitSentences(p)
 		}
 	}
-	prior := d.kindPrior(paras)
-	ar := &articleRun{d: d, paras: paras, prior: prior, ref: ref}
+	r := &reader{d: d, v: d.v, paras: paras, prior: d.kindPrior(paras), ref: sources.DateOf(ref), trace: trace}
+	r.denied = paras[0].idx < 0 && paras[0].hasCue(0, len(paras[0].f.lower), cDenial)
 	for wi := range d.watches {
-		ar.watch = wi
-		ar.last = nil
-		ar.titleKinds = nil
-		for pi, p := range paras {
-			if p.skip {
-				continue
-			}
-			for si := range p.sents {
-				ar.sentence(pi, si)
-			}
-		}
+		r.readWatch(wi)
 	}
-	if len(ar.cands) == 0 {
+	if len(r.frames) == 0 {
 		return nil
 	}
-	ageRef := sources.DateOf(a.Published)
-	if a.Published.IsZero() {
-		ageRef = sources.Date{}
-		for _, c := range ar.cands {
-			if !c.date.IsZero() && c.date.Start(time.UTC).Before(now) && dateAfter(c.date, ageRef) {
-				ageRef = c.date
-			}
-		}
-		if ageRef.IsZero() {
-			ageRef = sources.DateOf(now)
-		}
-	}
-	return d.assemble(ar.cands, ageRef, !a.Published.IsZero(), sources.DateOf(ref))
+	return d.events(r.frames, a.Published, now, ref)
 }
 
 // prepare splits the article into the title and its paragraphs, folded and
@@ -340,7 +332,7 @@ func (p *para) dropCuesInDates() {
 		return
 	}
 	p.cues = slices.DeleteFunc(p.cues, func(c cueHit) bool {
-		if c.c.flags&(fRecent|fBg|fBgWeak) != 0 {
+		if c.c.cls&(cRecent|cHistory|cHistoryWeak) != 0 {
 			return false
 		}
 		for _, d := range p.dates {
@@ -401,7 +393,7 @@ const nearWindow = 24
 func (p *para) kindWordNear(m mention) bool {
 	s := p.f.lower
 	for _, c := range p.cuesIn(max(0, m.start-nearWindow-40), m.end+nearWindow) {
-		if c.c.kindW < 1 || (c.c.kind != kAdvertising && c.c.kind != kLinks && c.c.kind != kPayment) {
+		if c.c.tier < 2 || (c.c.kind != kAdvertising && c.c.kind != kLinks && c.c.kind != kPayment) {
 			continue
 		}
 		var gap string
@@ -423,42 +415,26 @@ func (p *para) kindWordNear(m mention) bool {
 // kindPrior is the share of each kind among the article's cue words, the
 // title counting double: what the article is about, used when a sentence
 // says nothing of its kind.
-func (d *Detector) kindPrior(paras []*para) map[sources.Kind]float32 {
-	out := map[sources.Kind]float32{}
-	var total float32
+func (d *Detector) kindPrior(paras []*para) map[sources.Kind]int {
+	out := map[sources.Kind]int{}
 	for _, p := range paras {
 		if p.skip {
 			continue
 		}
-		mult := float32(1)
+		mult := 1
 		if p.idx < 0 {
 			mult = 2
 		}
 		for _, c := range p.cues {
-			if c.c.kindW > 0 {
-				out[c.c.kind] += c.c.kindW * mult
-				total += c.c.kindW * mult
+			if c.c.tier > 0 {
+				out[c.c.kind] += int(c.c.tier) * mult
 			}
 		}
 		for _, m := range p.mentions {
 			if an := d.watches[m.watch].anchors[m.side][m.entity]; an.kind != "" {
-				out[an.kind] += an.w * mult
-				total += an.w * mult
+				out[an.kind] += int(an.tier) * mult
 			}
 		}
 	}
-	if total > 0 {
-		for k := range out {
-			out[k] /= total
-		}
-	}
 	return out
-}
-
-// dateAfter reports whether a is later than b (b may be zero).
-func dateAfter(a, b sources.Date) bool {
-	if b.IsZero() {
-		return true
-	}
-	return a.Start(time.UTC).After(b.Start(time.UTC))
 }

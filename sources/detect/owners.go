@@ -1,6 +1,9 @@
 package detect
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // Names that only say whose another name is are not participants of what
 // the sentence reports: "Alibaba's Taobao", "Alibaba-owned Ele.me",
@@ -10,32 +13,9 @@ import "strings"
 // the same side and named in the same sentence; a name that is also the
 // subject elsewhere in the sentence keeps that other mention.
 
-// ownerAfter lists what follows an owner's name and points ahead to what
-// it owns.
-var ownerAfter = []string{
-	"'s ", "' ", " owned ", " backed ", " controlled ", " run ", " operated ", " affiliated ",
-	"旗下的", "旗下", "集团旗下", "系的", "的",
-}
-
-// ownerNouns are words that make a name a modifier of the phrase it is in:
-// "the Taobao e-commerce sector", "the Alibaba ecosystem"; ownerNounsZh
-// the same right after a Chinese name: 阿里生态.
-var (
-	ownerNouns   = []string{"sector", "ecosystem", "system", "camp", "family", "empire", "universe", "stable", "group's", "umbrella"}
-	ownerNounsZh = []string{"生态", "体系", "阵营", "系统"}
-)
-
-// ownerBefore lists what comes right before an owner's name and points back
-// to what it owns: "Amap, the navigation app owned by Alibaba".
-var ownerBefore = []string{
-	" owned by ", " backed by ", " controlled by ", " run by ", " operated by ", " part of ", " unit of ",
-	" arm of ", " subsidiary of ", " affiliate of ", " division of ", " spun off from ", " spin off of ",
-	"隶属于", "属于",
-}
-
 // owners marks in out the mentions of a sentence (indexes into p.mentions)
 // that only name the owner of another name of their side.
-func (ar *articleRun) owners(p *para, se sentence, ms []int, out map[int]bool) {
+func (r *reader) owners(p *para, se sentence, ms []int, out map[int]bool) {
 	s := p.f.lower
 	segStart := func(i int) int {
 		k := strings.LastIndexAny(s[se.start:i], ",;:()") // sentence-relative
@@ -54,7 +34,7 @@ func (ar *articleRun) owners(p *para, se sentence, ms []int, out map[int]bool) {
 	// clause of its own, not a description.
 	hasVerb := func(a, b int) bool {
 		for _, c := range p.cuesIn(a, b) {
-			if c.end <= b && c.c.conn >= 0.6 {
+			if c.end <= b && c.c.cls&openers != 0 {
 				return true
 			}
 		}
@@ -88,7 +68,7 @@ func (ar *articleRun) owners(p *para, se sentence, ms []int, out map[int]bool) {
 		}
 		m := p.mentions[j]
 		rest := strings.TrimSpace(s[a:m.start]) + strings.TrimSpace(s[m.end:b])
-		for _, w := range []string{"now", "the", "app", "and", "also", "meanwhile"} {
+		for _, w := range r.v.words["appositive_filler"] {
 			rest = strings.ReplaceAll(rest, w, "")
 		}
 		return strings.TrimSpace(rest) == ""
@@ -97,8 +77,8 @@ func (ar *articleRun) owners(p *para, se sentence, ms []int, out map[int]bool) {
 		x := p.mentions[i]
 		after := s[x.end:se.end]
 		modifier := false
-		for _, w := range ownerAfter {
-			if strings.HasPrefix(after, w) {
+		for _, w := range r.v.words["owner_after"] {
+			if ownerWordAt(after, w) {
 				modifier = true
 				break
 			}
@@ -106,8 +86,8 @@ func (ar *articleRun) owners(p *para, se sentence, ms []int, out map[int]bool) {
 		if !modifier {
 			// "the Taobao e-commerce sector": a generic noun within the
 			// next three words; 阿里生态 right after the name.
-			modifier = nounWithin(s[x.end:min(segEnd(x.end), x.end+30)], 3)
-			for _, n := range ownerNounsZh {
+			modifier = r.v.nounWithin(s[x.end:min(segEnd(x.end), x.end+30)], 3)
+			for _, n := range r.v.words["owner_nouns_zh"] {
 				modifier = modifier || strings.HasPrefix(after, n)
 			}
 		}
@@ -136,12 +116,9 @@ func (ar *articleRun) owners(p *para, se sentence, ms []int, out map[int]bool) {
 		}
 		// "Amap, the navigation app owned by Alibaba": the owned name comes
 		// first.
-		before := s[se.start:x.start]
-		if !strings.HasSuffix(before, " ") && !strings.HasSuffix(before, "于") {
-			continue // every word of ownerBefore ends so
-		}
-		for _, w := range ownerBefore {
-			if strings.HasSuffix(before, w) {
+		before := strings.TrimRight(s[se.start:x.start], " ")
+		for _, w := range r.v.words["owner_before"] {
+			if strings.HasSuffix(before, w) && (!isLatin(w[0]) || len(before) == len(w) || before[len(before)-len(w)-1] == ' ') {
 				if _, ok := owned(i, max(se.start, x.start-120), x.start); ok {
 					out[i] = true
 				}
@@ -153,7 +130,7 @@ func (ar *articleRun) owners(p *para, se sentence, ms []int, out map[int]bool) {
 
 // nounWithin reports whether one of the first n words of s is an owner
 // noun.
-func nounWithin(s string, n int) bool {
+func (v *vocab) nounWithin(s string, n int) bool {
 	for k := 0; k < n; k++ {
 		s = strings.TrimLeft(s, " ")
 		if s == "" || !isLatin(s[0]) {
@@ -164,12 +141,30 @@ func nounWithin(s string, n int) bool {
 			end = len(s)
 		}
 		w := s[:end]
-		for _, o := range ownerNouns {
-			if w == o {
-				return true
-			}
+		if slices.Contains(v.words["owner_nouns"], w) {
+			return true
 		}
 		s = s[end:]
 	}
 	return false
+}
+
+// ownerWordAt reports whether the text after a name opens with an owner
+// word: a Latin word after a space ("Alibaba owned"), a possessive or a
+// Chinese word right away ("Alibaba's", 淘宝旗下). A word ending in a
+// letter must end a word.
+func ownerWordAt(after, w string) bool {
+	if w == "" {
+		return false
+	}
+	if isLatin(w[0]) {
+		if !strings.HasPrefix(after, " ") {
+			return false
+		}
+		after = after[1:]
+	}
+	if !strings.HasPrefix(after, w) {
+		return false
+	}
+	return !isLatin(w[len(w)-1]) || len(after) == len(w) || after[len(w)] == ' '
 }

@@ -3,8 +3,6 @@ package detect
 import (
 	"slices"
 	"sort"
-	"strings"
-	"unicode/utf8"
 )
 
 // mention is an entity name found in a paragraph.
@@ -141,7 +139,7 @@ func (d *Detector) scanPara(p *para) {
 		p.cues = append(p.cues, cueHit{r.start, r.end, &d.cues[r.pl.cue]})
 		last = r.end
 	}
-	if len(p.cues) > 0 && p.cues[0].start == 0 && p.cues[0].c.flags&fSkipLine != 0 {
+	if len(p.cues) > 0 && p.cues[0].start == 0 && p.cues[0].c.cls&cSkipLine != 0 {
 		p.skip = true
 	}
 }
@@ -165,152 +163,6 @@ func boundary(s string, start, end int, stem, entity bool) (int, bool) {
 		return 0, false
 	}
 	return end, true
-}
-
-// sentence is a span of a paragraph ending in sentence punctuation, split
-// into chunks at semicolons, colons, dashes and contrastive conjunctions.
-type sentence struct {
-	start, end int
-	chunks     []chunk
-}
-
-// chunk is a clause of a sentence; contrast reports that it opens with a
-// contrastive conjunction (it is not read together with the one before).
-type chunk struct {
-	start, end int
-	contrast   bool
-	sep        byte // what separates it from the chunk before: ';', ':', '-', ' ', or 0
-}
-
-var abbreviations = map[string]bool{
-	"mr": true, "mrs": true, "ms": true, "dr": true, "st": true, "inc": true, "ltd": true, "co": true,
-	"corp": true, "vs": true, "jan": true, "feb": true, "mar": true, "apr": true, "jun": true, "jul": true,
-	"aug": true, "sep": true, "sept": true, "oct": true, "nov": true, "dec": true, "no": true, "approx": true,
-	"e.g": true, "i.e": true, "etc": true, "u.s": true, "u.k": true, "jr": true, "sr": true, "prof": true,
-}
-
-// splitSentences splits a folded paragraph into sentences and chunks.
-func splitSentences(p *para) {
-	s := p.f.lower
-	cased := p.f.cased
-	start := 0
-	flush := func(end int) {
-		for start < end && s[start] == ' ' {
-			start++
-		}
-		if start < end {
-			p.sents = append(p.sents, sentence{start: start, end: end})
-		}
-		start = end
-	}
-	for i := 0; i < len(s); {
-		c := s[i]
-		n := 1
-		end := -1
-		switch {
-		case c == '!' || c == '?':
-			end = i + 1
-		case c == '.':
-			if i+1 == len(s) || s[i+1] == ' ' || s[i+1] == '"' || s[i+1] == '\'' {
-				w := i
-				for w > 0 && (isLatin(s[w-1]) || s[w-1] == '.') {
-					w--
-				}
-				prev := s[w:i]
-				j := i + 1
-				for j < len(s) && (s[j] == ' ' || s[j] == '"' || s[j] == '\'') {
-					j++
-				}
-				single := len(prev) == 1 || (len(prev) > 1 && prev[len(prev)-2] == '.')
-				if j == len(s) || (!abbreviations[prev] && !single && (isUpper(cased[j]) || s[j] >= 0x80 || (s[j] >= '0' && s[j] <= '9'))) {
-					end = i + 1
-				}
-			}
-		case c >= 0x80:
-			var r rune
-			r, n = utf8.DecodeRuneInString(s[i:])
-			if r == '。' || r == '…' {
-				end = i + n
-			}
-		}
-		if end < 0 {
-			i += n
-			continue
-		}
-		// Closing quotes and brackets stay with their sentence.
-		for end < len(s) {
-			r2, n2 := utf8.DecodeRuneInString(s[end:])
-			if r2 == '"' || r2 == '\'' || r2 == ')' || r2 == '」' || r2 == '』' || r2 == '】' || r2 == '》' || r2 == '!' || r2 == '?' || r2 == '。' {
-				end += n2
-				continue
-			}
-			break
-		}
-		flush(end)
-		i = end
-	}
-	flush(len(s))
-	for si := range p.sents {
-		splitChunks(p, &p.sents[si])
-	}
-}
-
-// splitChunks splits a sentence at ; : " - ", a space between two Chinese
-// phrases, and before contrastive conjunctions.
-func splitChunks(p *para, se *sentence) {
-	s := p.f.lower
-	type cut struct {
-		at       int // where the next chunk starts
-		end      int // where the previous chunk ends
-		contrast bool
-		sep      byte
-	}
-	var cuts []cut
-	for i := se.start; i < se.end; i++ {
-		switch c := s[i]; {
-		case c == ';' || c == ':':
-			cuts = append(cuts, cut{i + 1, i, false, c})
-		case c == '-' && i > se.start && s[i-1] == ' ' && i+1 < se.end && s[i+1] == ' ':
-			cuts = append(cuts, cut{i + 1, i, false, '-'})
-		case c == ' ' && i > se.start && i+1 < se.end && (s[i-1] >= 0x80 || s[i-1] == '"') && (s[i+1] >= 0x80 || s[i+1] == '"'):
-			prev, next := lastRune(s, i), nextRune(s, i+1)
-			if (isHan(prev) || prev == '"') && (isHan(next) || next == '"') {
-				cuts = append(cuts, cut{i + 1, i, false, ' '})
-			}
-		case c == ' ' && p.idx < 0 && i > se.start && i+1 < se.end && (isHan(lastRune(s, i)) || isHan(nextRune(s, i+1))) &&
-			s[i-1] != ' ' && s[i+1] != ' ':
-			// A headline's phrases are set apart by spaces, Latin words
-			// too: "微信灰度测试接入DeepSeek 钉钉也已接入".
-			cuts = append(cuts, cut{i + 1, i, false, ' '})
-		case c == 0xe8 && strings.HasPrefix(s[i:], "而") && i > se.start && s[i-1] == ',':
-			cuts = append(cuts, cut{i, i - 1, true, 0})
-		}
-	}
-	for _, c := range p.cuesIn(se.start+1, se.end) {
-		if c.c.flags&fContrast == 0 {
-			continue
-		}
-		at := c.start
-		end := at
-		for end > se.start && (s[end-1] == ' ' || s[end-1] == ',') {
-			end--
-		}
-		cuts = append(cuts, cut{at, end, true, 0})
-	}
-	slices.SortFunc(cuts, func(a, b cut) int { return a.at - b.at })
-	start, contrast, sep := se.start, false, byte(0)
-	for _, c := range cuts {
-		if c.at <= start {
-			continue
-		}
-		if c.end > start {
-			se.chunks = append(se.chunks, chunk{start, c.end, contrast, sep})
-		}
-		start, contrast, sep = c.at, c.contrast, c.sep
-	}
-	if start < se.end {
-		se.chunks = append(se.chunks, chunk{start, se.end, contrast, sep})
-	}
 }
 
 // segments splits [start, end) at commas.

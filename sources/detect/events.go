@@ -40,7 +40,7 @@ type group struct {
 	ents    [2][]int
 	kind    sources.Kind
 	stage   sources.Stage
-	members []*cand
+	members []*frame
 	near    []int // paragraphs of statements that joined it silently
 }
 
@@ -62,93 +62,136 @@ func (g *group) nearBody(body int) bool {
 	return false
 }
 
-func (g *group) first() *cand { return g.members[0] }
+func (g *group) first() *frame { return g.members[0] }
 
-// assemble decides which candidates are the article's news and which its
-// history, merges the statements of one development, and orders the events.
-func (d *Detector) assemble(cands []*cand, ageRef sources.Date, pubKnown bool, ref sources.Date) []sources.Event {
-	// When the title reports a development, the opening paragraphs' statements of other
-	// kinds are its background or asides, not further news — unless the
-	// statement's verb governs a name of its kind ("上线后可使用微信支付").
+// events turns an article's frames into its events: headline events (the
+// news, merged per development) first, then background ones (history it
+// retells). A frame is background when it is dated more than a month
+// before the news or marked as history ("since", 此前, "11 years ago");
+// headline when it sits in the title or the opening paragraphs, or is
+// marked as recent further down while the opening reports nothing.
+func (d *Detector) events(frames []*frame, published, now, ref time.Time) []sources.Event {
+	ageRef := sources.DateOf(published)
+	if published.IsZero() {
+		// Without a publication date, the latest date the frames give
+		// that is not in the future stands in.
+		ageRef = sources.Date{}
+		for _, c := range frames {
+			if !c.date.IsZero() && c.date.Start(time.UTC).Before(now) && dateAfter(c.date, ageRef) {
+				ageRef = c.date
+			}
+		}
+		if ageRef.IsZero() {
+			ageRef = sources.DateOf(now)
+		}
+	}
+	pubKnown, refDate := !published.IsZero(), sources.DateOf(ref)
+	anchors, floating, history := sortFrames(frames, ageRef)
+	anchors, history = dropEarlyAnchors(anchors, history, ageRef)
+	heads := d.headGroups(anchors)
+	history = absorb(d, heads, floating, history, ageRef)
+	hist := historyGroups(history)
+	widenLaunches(heads, hist, refDate, ageRef)
+	out := make([]sources.Event, 0, len(heads)+len(hist))
+	for _, g := range heads {
+		out = append(out, d.event(g, true, pubKnown, refDate, ageRef))
+	}
+	headlineDates(out, pubKnown, refDate)
+	for _, g := range hist {
+		out = append(out, d.event(g, false, pubKnown, refDate, ageRef))
+	}
+	return out
+}
+
+// sortFrames sorts the frames into the headline's anchors, frames that may
+// join a headline development, and history.
+func sortFrames(frames []*frame, ageRef sources.Date) (anchors, floating, history []*frame) {
+	// When the title reports a development, the opening paragraphs'
+	// statements of other kinds are its background or asides, not further
+	// news — unless the kind comes from a name of the statement itself
+	// ("上线后可使用微信支付").
 	titleKinds := map[sources.Kind]bool{}
-	for _, c := range cands {
-		if c.title && !c.bg && ageDays(c.date, ageRef) <= oldDays {
+	for _, c := range frames {
+		if c.title && !c.bg() && ageDays(c.date, ageRef) <= oldDays {
 			titleKinds[c.kind] = true
 		}
 	}
-	var anchors, floating, history, later []*cand
-	for _, c := range cands {
+	var later []*frame
+	for _, c := range frames {
 		old := ageDays(c.date, ageRef) > oldDays
 		opening := c.title || c.body < openingParagraphs
 		switch {
-		case old || c.bg:
+		case old || c.bg():
 			history = append(history, c)
-		case opening && c.bgWeak && !c.title && !c.recent:
+		case opening && c.bgWeak() && !c.title && !c.recent():
 			history = append(history, c) // "… could already point to Alibaba's sites"
 		case opening && (c.title || len(titleKinds) == 0 || titleKinds[c.kind] || c.anchored):
 			anchors = append(anchors, c)
 		case opening:
 			floating = append(floating, c)
-		case c.recent && !c.bgWeak && (c.date.IsZero() || ageDays(c.date, ageRef) <= recentDays):
+		case c.recent() && !c.bgWeak() && (c.date.IsZero() || ageDays(c.date, ageRef) <= recentDays):
 			later = append(later, c)
-		case c.bgWeak:
+		case c.bgWeak():
 			history = append(history, c)
 		default:
 			floating = append(floating, c)
 		}
 	}
 	// Recent news further down is the headline only when the title and the
-	// opening paragraphs report none ("Recently, many users noticed that Taote …"); after
-	// opening paragraphs that do, it is an aside.
+	// opening paragraphs report none; after opening paragraphs that do, it
+	// is an aside.
 	if len(anchors) == 0 {
-		anchors = later
-	} else {
-		floating = append(floating, later...)
-		slices.SortFunc(floating, func(x, y *cand) int { return x.order - y.order })
+		return later, floating, history
 	}
-	// An opening statement dated well before the news itself (the first
-	// headline statement's date, or the publication date when it gives
-	// none) is context: "after Taobao opened its checkout to WeChat Pay in
-	// September", "Last month Xianyu launched …".
-	if len(anchors) > 0 {
-		newsDate := anchors[0].date
-		if newsDate.IsZero() {
-			newsDate = ageRef
-		}
-		kept := anchors[:0]
-		for _, c := range anchors {
-			if !c.date.IsZero() && ageDays(c.date, newsDate) > recentDays {
-				history = append(history, c)
-				continue
-			}
-			kept = append(kept, c)
-		}
-		anchors = kept
+	floating = append(floating, later...)
+	slices.SortFunc(floating, func(x, y *frame) int { return x.order - y.order })
+	return anchors, floating, history
+}
+
+// dropEarlyAnchors moves to history the opening statements dated well
+// before the news itself (the first headline statement's date, or the
+// publication date when it gives none): "after Taobao opened its checkout
+// to WeChat Pay in September", "Last month Xianyu launched …".
+func dropEarlyAnchors(anchors, history []*frame, ageRef sources.Date) ([]*frame, []*frame) {
+	if len(anchors) == 0 {
+		return anchors, history
 	}
-	// Headline developments: statements with the same pair, kind and stage
-	// are one; statements of different stages are one when they name the
-	// same entities (a title's "launches" and the text's "some users").
+	newsDate := anchors[0].date
+	if newsDate.IsZero() {
+		newsDate = ageRef
+	}
+	kept := anchors[:0]
+	for _, c := range anchors {
+		if !c.date.IsZero() && ageDays(c.date, newsDate) > recentDays {
+			history = append(history, c)
+			continue
+		}
+		kept = append(kept, c)
+	}
+	return kept, history
+}
+
+// headGroups merges the anchors into headline developments: statements
+// with the same pair, kind and stage are one; statements of different
+// stages are one when they name compatible entities (a title's "launches"
+// and the text's "some users").
+func (d *Detector) headGroups(anchors []*frame) []*group {
 	var heads []*group
 	for _, c := range anchors {
-		placed := false
-		for _, g := range heads {
-			if g.watch == c.watch && g.kind == c.kind && g.stage == c.stage {
-				g.add(c)
-				placed = true
-				break
-			}
+		i := slices.IndexFunc(heads, func(g *group) bool { return g.watch == c.watch && g.kind == c.kind && g.stage == c.stage })
+		if i >= 0 {
+			heads[i].add(c)
+			continue
 		}
-		if !placed {
-			heads = append(heads, &group{watch: c.watch, ents: cloneEnts(c.ents), kind: c.kind, stage: c.stage, members: []*cand{c}})
-		}
+		heads = append(heads, &group{watch: c.watch, ents: cloneEnts(c.ents), kind: c.kind, stage: c.stage, members: []*frame{c}})
 	}
 	for i := 0; i < len(heads); i++ {
 		for j := i + 1; j < len(heads); j++ {
 			a, b := heads[i], heads[j]
-			if a.watch != b.watch || a.kind != b.kind || !d.compatible(a.watch, a.ents, b.ents) {
+			if a.watch != b.watch || a.kind != b.kind || !d.compatible(a.ents, b.ents) {
 				continue
 			}
-			a.stage = mergedStage(a.stage, a.ents, b.stage, b.ents)
+			a.stage = d.headStage(a, b)
 			for _, m := range b.members {
 				a.add(m)
 			}
@@ -157,30 +200,33 @@ func (d *Detector) assemble(cands []*cand, ageRef sources.Date, pubKnown bool, r
 		}
 	}
 	for _, g := range heads {
-		slices.SortFunc(g.members, func(x, y *cand) int { return x.order - y.order })
+		slices.SortFunc(g.members, func(x, y *frame) int { return x.order - y.order })
 	}
 	slices.SortFunc(heads, func(x, y *group) int { return x.first().order - y.first().order })
-	// Other statements of a headline development join it silently; the
-	// rest is history.
-	// A statement that the connection now reaches more ("群聊中的淘宝链接同样
-	// 可以直接打开") widens a launch; one that says the same of another
-	// entity with "also" ("闲鱼…的商品链接也能在微信对话框中直接访问") adds it.
+	return heads
+}
+
+// absorb lets the other statements of a headline development join it
+// silently and returns the rest with the history. A statement that the
+// connection now reaches more widens a launch; one that says the same of
+// another entity with "also" adds it; "the arrangement is a trial for now"
+// makes the launch a test.
+func absorb(d *Detector, heads []*group, floating, history []*frame, ageRef sources.Date) []*frame {
 	for _, c := range floating {
 		absorbed := false
 		for _, g := range heads {
 			if g.watch != c.watch || g.kind != c.kind {
 				continue
 			}
-			// Only about the news itself: undated, or dated as it is.
-			same := c.date.IsZero() || slices.ContainsFunc(g.members, func(m *cand) bool { return m.date == c.date }) ||
-				ageDays(c.date, groupDate(g, ageRef)) <= recentDays && !after(c.date, groupDate(g, ageRef))
+			gd := groupDate(g, ageRef)
+			same := c.date.IsZero() || slices.ContainsFunc(g.members, func(m *frame) bool { return m.date == c.date }) ||
+				ageDays(c.date, gd) <= recentDays && !after(c.date, gd)
 			widens := same && c.stage == kExpanded && (g.stage == kLaunched || g.stage == kExpanded)
-			// "The arrangement is a trial for now": the launch is a test.
 			narrows := same && c.stage == kTesting && g.stage == kLaunched
 			switch {
-			case d.compatible(c.watch, g.ents, c.ents):
+			case d.compatible(g.ents, c.ents):
 				g.near = append(g.near, c.body)
-			case c.also && same && (c.stage == g.stage || widens) && g.nearBody(c.body) &&
+			case c.also() && same && (c.stage == g.stage || widens) && g.nearBody(c.body) &&
 				(overlapsSpecific(g.ents[0], c.ents[0]) || overlapsSpecific(g.ents[1], c.ents[1])):
 				g.add(c)
 			default:
@@ -199,26 +245,51 @@ func (d *Detector) assemble(cands []*cand, ageRef sources.Date, pubKnown bool, r
 			history = append(history, c)
 		}
 	}
-	slices.SortFunc(history, func(x, y *cand) int { return x.order - y.order })
+	slices.SortFunc(history, func(x, y *frame) int { return x.order - y.order })
+	return history
+}
+
+// headStage is the stage of two headline groups of one development: a
+// title's plan or halt stays; otherwise mergedStage decides.
+func (d *Detector) headStage(a, b *group) sources.Stage {
+	at, bt := a.hasTitle(), b.hasTitle()
+	switch {
+	case at && !bt && slices.Contains(d.v.titleWins, a.stage):
+		return a.stage
+	case bt && !at && slices.Contains(d.v.titleWins, b.stage):
+		return b.stage
+	}
+	return d.mergedStage(a.stage, a.ents, b.stage, b.ents)
+}
+
+// hasTitle reports whether the title is one of the group's statements.
+func (g *group) hasTitle() bool {
+	return slices.ContainsFunc(g.members, func(m *frame) bool { return m.title })
+}
+
+// historyGroups merges background statements of one development.
+func historyGroups(history []*frame) []*group {
 	var hist []*group
 	for _, c := range history {
-		placed := false
-		for _, g := range hist {
-			if g.watch == c.watch && g.kind == c.kind && g.stage == c.stage && g.first().date == c.date &&
-				sameDevelopment(g.ents, c.ents) {
-				g.add(c)
-				placed = true
-				break
-			}
+		i := slices.IndexFunc(hist, func(g *group) bool {
+			return g.watch == c.watch && g.kind == c.kind && g.stage == c.stage && g.first().date == c.date &&
+				sameDevelopment(g.ents, c.ents)
+		})
+		if i >= 0 {
+			hist[i].add(c)
+			continue
 		}
-		if !placed {
-			hist = append(hist, &group{watch: c.watch, ents: cloneEnts(c.ents), kind: c.kind, stage: c.stage, members: []*cand{c}})
-		}
+		hist = append(hist, &group{watch: c.watch, ents: cloneEnts(c.ents), kind: c.kind, stage: c.stage, members: []*frame{c}})
 	}
-	// A launch that connects what the article says was connected before
-	// (at a stated earlier date, live at least in part) widens that
-	// connection. A mini program is a product of its own: another one is a
-	// launch.
+	return hist
+}
+
+// widenLaunches makes a launch that connects what the article says was
+// connected before (at a stated earlier date, live at least in part) an
+// expansion of that connection. A mini program is a product of its own:
+// another one is a launch. The first full launch after a trial is a
+// launch: a trial is not live.
+func widenLaunches(heads, hist []*group, ref, ageRef sources.Date) {
 	for _, g := range heads {
 		if g.stage != kLaunched || g.kind == kMiniProgram {
 			continue
@@ -232,7 +303,7 @@ func (d *Detector) assemble(cands []*cand, ageRef sources.Date, pubKnown bool, r
 		}
 		for _, h := range hist {
 			hd := h.first().date
-			if h.watch == g.watch && h.kind == g.kind && (h.stage == kLaunched || h.stage == kExpanded || h.first().live) &&
+			if h.watch == g.watch && h.kind == g.kind && h.first().live() &&
 				!hd.IsZero() && earlier(hd, when) &&
 				within(h.ents[0], g.ents[0]) && within(h.ents[1], g.ents[1]) {
 				g.stage = kExpanded
@@ -240,15 +311,6 @@ func (d *Detector) assemble(cands []*cand, ageRef sources.Date, pubKnown bool, r
 			}
 		}
 	}
-	out := make([]sources.Event, 0, len(heads)+len(hist))
-	for _, g := range heads {
-		out = append(out, d.event(g, true, pubKnown, ref, ageRef))
-	}
-	headlineDates(out, pubKnown, ref)
-	for _, g := range hist {
-		out = append(out, d.event(g, false, pubKnown, ref, ageRef))
-	}
-	return out
 }
 
 // groupDate is the date of a development's news: its first dated
@@ -262,7 +324,7 @@ func groupDate(g *group, ref sources.Date) sources.Date {
 	return ref
 }
 
-func (g *group) add(c *cand) {
+func (g *group) add(c *frame) {
 	g.members = append(g.members, c)
 	for side := range g.ents {
 		for _, e := range c.ents[side] {
@@ -342,7 +404,7 @@ func isCompany(e []int) bool { return len(e) == 1 && e[0] == 0 }
 // share nothing at all (an ad deal's platforms and its destinations). Two
 // statements that share one side but not the other are parallel
 // developments: Ele.me taking WeChat Pay, Xianyu applying for it.
-func (d *Detector) compatible(w int, a, b [2][]int) bool {
+func (d *Detector) compatible(a, b [2][]int) bool {
 	var ov [2]bool
 	for side := range a {
 		ov[side] = overlapsSpecific(a[side], b[side]) || isCompany(a[side]) || isCompany(b[side])
@@ -447,7 +509,7 @@ func precision(d sources.Date) int {
 
 // explicitPayment reports whether a statement of the group names the side's
 // payment entity itself, not only its app.
-func explicitPayment(info *watchInfo, members []*cand, side int) bool {
+func explicitPayment(info *watchInfo, members []*frame, side int) bool {
 	pe := info.payEnt[side]
 	for _, m := range members {
 		if pe >= 0 && slices.Contains(m.ents[side], pe) && !m.upgraded[side] {
@@ -455,4 +517,29 @@ func explicitPayment(info *watchInfo, members []*cand, side int) bool {
 		}
 	}
 	return false
+}
+
+// mergedStage is the stage of two statements of one development: the one
+// naming the more specific entities gives it ("阿里试水微信小程序" defers to
+// "天猫超市小程序现身微信"); between equals the merge order of cues.yaml
+// decides.
+func (d *Detector) mergedStage(a sources.Stage, ae [2][]int, b sources.Stage, be [2][]int) sources.Stage {
+	sa, sb := specificity(ae), specificity(be)
+	switch {
+	case sa > sb:
+		return a
+	case sb > sa:
+		return b
+	case d.v.merge[b] < d.v.merge[a]:
+		return b
+	}
+	return a
+}
+
+// dateAfter reports whether a is later than b (b may be zero).
+func dateAfter(a, b sources.Date) bool {
+	if b.IsZero() {
+		return true
+	}
+	return a.Start(time.UTC).After(b.Start(time.UTC))
 }
