@@ -259,7 +259,19 @@ func (d *Detector) headStage(a, b *group) sources.Stage {
 	case bt && !at && slices.Contains(d.v.titleWins, b.stage):
 		return b.stage
 	}
+	for _, pair := range [][2]*group{{a, b}, {b, a}} {
+		launch, test := pair[0], pair[1]
+		// The first full launch after a trial is a launch.
+		if launch.stage == kLaunched && test.stage == kTesting && launch.has(d.v.fullWins) {
+			return kLaunched
+		}
+	}
 	return d.mergedStage(a.stage, a.ents, b.stage, b.ents)
+}
+
+// has reports whether a statement of the group has one of the features.
+func (g *group) has(f class) bool {
+	return slices.ContainsFunc(g.members, func(m *frame) bool { return m.feat&f != 0 })
 }
 
 // hasTitle reports whether the title is one of the group's statements.

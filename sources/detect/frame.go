@@ -149,8 +149,8 @@ func (r *reader) sentence(pi, si int) {
 		}
 		r.borrow(c, prev, span, p, pi, si)
 		switch {
-		case c.date.IsZero():
-			c.date = date
+		case c.date.IsZero() && c.feat&(cRecent|cNow) == 0:
+			c.date = date // a clause that says "now" is not of the date before
 		case !span.relative:
 			// The date of the sentence from here on; a relative
 			// clause's ("which went live in June") is its own.
@@ -425,7 +425,7 @@ func (r *reader) continued(c *clause, p *para, pi int) [2][]int {
 	switch {
 	case r.prevPi == pi && r.v.hasPrefixWord("pronouns", t):
 		return specificOnly(r.prevSides)
-	case c.feat&cAlso != 0 && len(c.kinds) > 0:
+	case c.feat&cAlso != 0 && len(c.kinds) > 0 && !r.parallel(p, c):
 		return specificOnly(r.prevSides)
 	case c.feat&cJoin != 0 && r.prevPi == pi && r.endsWithJoin(p, c):
 		// "当时，饿了么、优酷等阿里系App已率先接入": joined what the
@@ -557,9 +557,6 @@ func (r *reader) frame(pi int, se sentence, c *clause) *frame {
 	}
 	if c.borrowed {
 		feat |= fBorrowed
-	}
-	if r.providersOnly(c) {
-		feat |= fProvidersOnly
 	}
 	stage, row := r.v.decide(feat)
 	if r.trace != nil {
@@ -724,7 +721,8 @@ func (r *reader) mergeStages(g, f *frame) sources.Stage {
 	st := r.d.mergedStage(g.stage, g.ents, f.stage, f.ents)
 	for _, pair := range [][2]*frame{{g, f}, {f, g}} {
 		test, launch := pair[0], pair[1]
-		if st == kTesting && test.stage == kTesting && launch.stage == kLaunched && test.feat&r.v.restricts == 0 {
+		if st == kTesting && test.stage == kTesting && launch.stage == kLaunched &&
+			(test.feat&r.v.restricts == 0 || launch.feat&r.v.fullWins != 0) {
 			return kLaunched
 		}
 	}
@@ -820,28 +818,6 @@ func (r *reader) governed(p *para, c *clause, m mention) bool {
 	return false
 }
 
-// providersOnly reports whether every entity the clause names, other than
-// the companies, is a payment provider, on both sides: Alipay next to
-// WeChat Pay.
-func (r *reader) providersOnly(c *clause) bool {
-	info := &r.d.watches[r.watch]
-	for side := range c.sides {
-		n := 0
-		for _, e := range c.sides[side] {
-			if e == 0 {
-				continue
-			}
-			if an := info.anchors[side][e]; an.kind != kPayment || an.tier < 2 {
-				return false
-			}
-			n++
-		}
-		if n == 0 {
-			return false
-		}
-	}
-	return true
-}
 
 // plannedAfterStage reports whether every word of a plan comes after the
 // first word of a stage: the plan is then about something further, not the

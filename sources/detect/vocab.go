@@ -70,7 +70,6 @@ const (
 	fCompaniesOnly
 	fDenied
 	fBorrowed
-	fProvidersOnly
 )
 
 // classNames names the classes as cues.yaml does.
@@ -83,7 +82,7 @@ var classNames = map[string]class{
 	"history": cHistory, "history_weak": cHistoryWeak, "recent": cRecent, "contrast": cContrast,
 	"mutual": cMutual, "also": cAlso, "exclude": cExclude, "channel": cChannel, "third_party": cThirdParty,
 	"reported": cReported, "some_word": cSomeWord, "users": cUsers, "skip_line": cSkipLine, "neutral": cNeutral,
-	"negated": fNegated, "hedged": fHedged, "list_only": fListOnly, "companies_only": fCompaniesOnly, "denied": fDenied, "borrowed": fBorrowed, "providers_only": fProvidersOnly, "denial": cDenial, "unrestrict": cUnrestrict, "join": cJoin,
+	"negated": fNegated, "hedged": fHedged, "list_only": fListOnly, "companies_only": fCompaniesOnly, "denied": fDenied, "borrowed": fBorrowed, "denial": cDenial, "unrestrict": cUnrestrict, "join": cJoin,
 }
 
 // Kind word tiers: how strongly a word says what a clause is about.
@@ -141,6 +140,8 @@ type vocab struct {
 	merge   map[sources.Stage]int // lower wins
 	// restricts: what a test must say to win over a launch in one sentence.
 	restricts class
+	// fullWins: what makes a launch win over a test it merges with.
+	fullWins class
 	// titleWins: the stages a title keeps for its development.
 	titleWins []sources.Stage
 	anchors   map[string]anchor
@@ -155,6 +156,7 @@ type vocabFile struct {
 	} `yaml:"stages"`
 	Merge     []string `yaml:"merge"`
 	Restricts []string `yaml:"merge_restricts"`
+	FullWins  []string `yaml:"merge_full"`
 	TitleWins []string `yaml:"title_wins"`
 	Anchors   map[string]struct {
 		Kind string `yaml:"kind"`
@@ -244,6 +246,9 @@ func (v *vocab) addStages(f *vocabFile) error {
 	}
 	if v.restricts, err = classSet(f.Restricts); err != nil {
 		return fmt.Errorf("merge_restricts: %w", err)
+	}
+	if v.fullWins, err = classSet(f.FullWins); err != nil {
+		return fmt.Errorf("merge_full: %w", err)
 	}
 	return nil
 }
