@@ -818,7 +818,6 @@ func (r *reader) governed(p *para, c *clause, m mention) bool {
 	return false
 }
 
-
 // plannedAfterStage reports whether every word of a plan comes after the
 // first word of a stage: the plan is then about something further, not the
 // statement's own stage.
