@@ -64,6 +64,9 @@ func (g *group) nearBody(body int) bool {
 
 func (g *group) first() *frame { return g.members[0] }
 
+// live reports whether the group's stage says the connection works.
+func (g *group) live() bool { return g.stage == kLaunched || g.stage == kExpanded }
+
 // events turns an article's frames into its events: headline events (the
 // news, merged per development) first, then background ones (history it
 // retells). A frame is background when it is dated more than a month
@@ -89,7 +92,7 @@ func (d *Detector) events(frames []*frame, published, now, ref time.Time) []sour
 	anchors, floating, history := sortFrames(frames, ageRef)
 	anchors, history = dropEarlyAnchors(anchors, history, ageRef)
 	heads := d.headGroups(anchors)
-	history = absorb(d, heads, floating, history, ageRef)
+	heads, history = absorb(d, heads, floating, history, ageRef)
 	hist := historyGroups(history)
 	widenLaunches(heads, hist, refDate, ageRef)
 	out := make([]sources.Event, 0, len(heads)+len(hist))
@@ -211,7 +214,8 @@ func (d *Detector) headGroups(anchors []*frame) []*group {
 // connection now reaches more widens a launch; one that says the same of
 // another entity with "also" adds it; "the arrangement is a trial for now"
 // makes the launch a test.
-func absorb(d *Detector, heads []*group, floating, history []*frame, ageRef sources.Date) []*frame {
+func absorb(d *Detector, heads []*group, floating, history []*frame, ageRef sources.Date) ([]*group, []*frame) {
+	var extra []*group
 	for _, c := range floating {
 		absorbed := false
 		for _, g := range heads {
@@ -226,9 +230,13 @@ func absorb(d *Detector, heads []*group, floating, history []*frame, ageRef sour
 			switch {
 			case d.compatible(g.ents, c.ents):
 				g.near = append(g.near, c.body)
-			case c.also() && same && (c.stage == g.stage || widens) && g.nearBody(c.body) &&
+			case c.also() && same && (c.stage == g.stage || widens || c.live() && g.live()) && g.nearBody(c.body) &&
 				(overlapsSpecific(g.ents[0], c.ents[0]) || overlapsSpecific(g.ents[1], c.ents[1])):
 				g.add(c)
+			case c.also() && same && g.nearBody(c.body) && (overlapsSpecific(g.ents[0], c.ents[0]) || overlapsSpecific(g.ents[1], c.ents[1])):
+				// "Xianyu and Freshippo had also applied to add WeChat
+				// Pay": a development of its own beside the news.
+				extra = append(extra, &group{watch: c.watch, ents: cloneEnts(c.ents), kind: c.kind, stage: c.stage, members: []*frame{c}})
 			default:
 				continue
 			}
@@ -246,7 +254,7 @@ func absorb(d *Detector, heads []*group, floating, history []*frame, ageRef sour
 		}
 	}
 	slices.SortFunc(history, func(x, y *frame) int { return x.order - y.order })
-	return history
+	return append(heads, extra...), history
 }
 
 // headStage is the stage of two headline groups of one development: a

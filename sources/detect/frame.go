@@ -26,6 +26,7 @@ type frame struct {
 	kindW    int     // how strongly the clause said its kind
 	ownKinds kindSet // the kinds its own names stand for (WeChat Pay: payment)
 	borrowed [2]bool // the side was named in another clause
+	chunk    int     // the chunk of its sentence it was read from
 	wasLive  bool    // a clause merged into it said the connection is live ("…in private chats, while group chats only got a trial")
 	order    int
 }
@@ -193,14 +194,15 @@ func (r *reader) sentence(pi, si int) {
 // questionFrom returns where the asking part of a sentence starts (its
 // last chunk, when the sentence ends in a question mark), or -1. A Chinese
 // sentence ending in ？ without a question word ("可直接用微信支付了？") is
-// a headline's exclamation, not a question.
+// a headline's exclamation, not a question; "why" without a question mark
+// opens an explainer ("Explainer: why Taobao finally took WeChat Pay").
 func (r *reader) questionFrom(p *para, se sentence) int {
 	t := strings.TrimRight(p.f.lower[se.start:se.end], " \"')")
 	if !strings.HasSuffix(t, "?") || len(se.chunks) == 0 {
 		return -1
 	}
 	last := se.chunks[len(se.chunks)-1]
-	if strings.IndexFunc(t, isHan) < 0 || p.hasCue(se.start, se.end, cQuestion) {
+	if strings.IndexFunc(t, isHan) < 0 || p.hasCue(se.start, se.end, cQuestion|cAsk) {
 		return last.start
 	}
 	return -1
@@ -570,7 +572,7 @@ func (r *reader) frame(pi int, se sentence, c *clause) *frame {
 	}
 	f := &frame{
 		watch: r.watch, ents: [2][]int{slices.Clone(c.sides[0]), slices.Clone(c.sides[1])},
-		kind: kind, kindW: kindScore, borrowed: c.lent, feat: feat, stage: stage, date: c.date, title: p.idx < 0, body: p.idx,
+		kind: kind, kindW: kindScore, borrowed: c.lent, chunk: c.chunk, feat: feat, stage: stage, date: c.date, title: p.idx < 0, body: p.idx,
 		evidence: trimSentence(p.text[p.f.orig[se.start]:p.f.orig[se.end]]),
 	}
 	info := &r.d.watches[r.watch]
@@ -653,7 +655,8 @@ func (r *reader) mergeInSentence(got []*frame, f *frame) []*frame {
 		// A clause that borrows names goes on about the statement before
 		// unless it names something that stands for another kind
 		// ("闲鱼上线微信小程序，并支持微信支付").
-		goesOn := f.feat&fBorrowed != 0 && r.related(g, f) && !f.ownKinds.has(otherKind(g.kind))
+		goesOn := f.feat&fBorrowed != 0 && r.related(g, f) && !f.ownKinds.has(otherKind(g.kind)) &&
+			(f.chunk == g.chunk || f.kind == g.kind || f.borrowed[0] && f.borrowed[1])
 		if !sameTime || !same && !goesOn {
 			continue
 		}

@@ -63,6 +63,7 @@ const (
 	cDenial
 	cUnrestrict
 	cJoin
+	cAsk
 	// Derived features.
 	fNegated
 	fHedged
@@ -82,7 +83,7 @@ var classNames = map[string]class{
 	"history": cHistory, "history_weak": cHistoryWeak, "recent": cRecent, "contrast": cContrast,
 	"mutual": cMutual, "also": cAlso, "exclude": cExclude, "channel": cChannel, "third_party": cThirdParty,
 	"reported": cReported, "some_word": cSomeWord, "users": cUsers, "skip_line": cSkipLine, "neutral": cNeutral,
-	"negated": fNegated, "hedged": fHedged, "list_only": fListOnly, "companies_only": fCompaniesOnly, "denied": fDenied, "borrowed": fBorrowed, "denial": cDenial, "unrestrict": cUnrestrict, "join": cJoin,
+	"negated": fNegated, "hedged": fHedged, "list_only": fListOnly, "companies_only": fCompaniesOnly, "denied": fDenied, "borrowed": fBorrowed, "denial": cDenial, "unrestrict": cUnrestrict, "join": cJoin, "ask": cAsk,
 }
 
 // Kind word tiers: how strongly a word says what a clause is about.
@@ -297,7 +298,7 @@ func (v *vocab) addLanguage(lang string, kinds map[string]map[string][]string, c
 	}
 	for name, ws := range cues {
 		c, ok := classNames[name]
-		if !ok || c > cJoin {
+		if !ok || c > cAsk {
 			return fmt.Errorf("languages.%s.cues: unknown class %q", lang, name)
 		}
 		for _, w := range ws {
