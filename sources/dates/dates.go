@@ -5,7 +5,10 @@
 // 10:30 Uhr), with or without a label (发布时间：…, Published: …).
 //
 // Parse reads one date; FindAll finds every date in free text with its
-// precision (year, month or day). Years outside 1990–2100 are not dates.
+// precision (year, month or day); a Reader reads running text as a story
+// does, resolving relative dates ("last year", "11 years ago", "on
+// Tuesday", 去年, 上个月) against a reference and the date last stated
+// ("that year", 次年). Years outside 1990–2100 are not dates.
 // "CST" is China Standard Time (UTC+8), as Chinese sources mean it.
 package dates
 

@@ -56,16 +56,20 @@ var words = func() map[string]wordInfo {
 			m[n] = wordInfo{class: wcMonth, val: i + 1, weak: weak[n]}
 		}
 	}
-	for _, w := range []string{
-		"monday", "mon", "tuesday", "tue", "tues", "wednesday", "wed", "thursday", "thu", "thur", "thurs",
-		"friday", "fri", "saturday", "sat", "sunday", "sun",
-		"montag", "mo", "dienstag", "di", "mittwoch", "mi", "donnerstag", "do", "freitag", "fr", "samstag", "sa", "sonntag", "so",
-		"lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche",
-		"lunes", "martes", "miércoles", "miercoles", "jueves", "viernes", "sábado", "sabado", "domingo",
-		"lunedì", "martedì", "mercoledì", "giovedì", "venerdì", "sabato", "domenica",
-		"maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag",
-	} {
-		m[w] = wordInfo{class: wcWeekday}
+	// Weekdays, Sunday first, as time.Weekday counts them.
+	weekdays := [][]string{
+		{"sunday", "sun", "sonntag", "so", "dimanche", "domingo", "domenica", "zondag"},
+		{"monday", "mon", "montag", "mo", "lundi", "lunes", "lunedì", "maandag"},
+		{"tuesday", "tue", "tues", "dienstag", "di", "mardi", "martes", "martedì", "dinsdag"},
+		{"wednesday", "wed", "mittwoch", "mi", "mercredi", "miércoles", "miercoles", "mercoledì", "woensdag"},
+		{"thursday", "thu", "thur", "thurs", "donnerstag", "do", "jeudi", "jueves", "giovedì", "donderdag"},
+		{"friday", "fri", "freitag", "fr", "vendredi", "viernes", "venerdì", "vrijdag"},
+		{"saturday", "sat", "samstag", "sa", "samedi", "sábado", "sabado", "sabato", "zaterdag"},
+	}
+	for day, names := range weekdays {
+		for _, n := range names {
+			m[n] = wordInfo{class: wcWeekday, val: day}
+		}
 	}
 	m["am"] = wordInfo{class: wcAM}
 	m["pm"] = wordInfo{class: wcPM}

@@ -53,6 +53,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/wallwatch/worker/sources"
+	"github.com/wallwatch/worker/sources/dates"
 )
 
 // Detector finds interconnection events in articles. It is safe for
@@ -244,10 +245,10 @@ func (d *Detector) detect(a sources.Article, now time.Time, trace *[]decision) [
 	if len(paras) == 0 {
 		return nil
 	}
-	st := &dateState{ref: ref}
+	dr := &dates.Reader{Ref: ref}
 	for _, p := range paras {
 		if !p.skip {
-			p.dates = findDates(p.f, st)
+			p.dates = dr.Read(p.f.lower, p.f.cased)
 			p.dropCuesInDates()
 		}
 	}
@@ -336,7 +337,7 @@ func (p *para) dropCuesInDates() {
 			return false
 		}
 		for _, d := range p.dates {
-			if c.start < d.end && d.start < c.end {
+			if c.start < d.End && d.Start < c.end {
 				return true
 			}
 		}

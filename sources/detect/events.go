@@ -563,3 +563,6 @@ func dateAfter(a, b sources.Date) bool {
 	}
 	return a.Start(time.UTC).After(b.Start(time.UTC))
 }
+
+// monthsBefore is how many months b lies before a.
+func monthsBefore(a, b sources.Date) int { return (a.Year*12 + a.Month) - (b.Year*12 + b.Month) }

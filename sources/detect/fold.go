@@ -158,3 +158,5 @@ func nextRune(s string, i int) rune {
 func trimSentence(s string) string {
 	return strings.TrimFunc(s, func(r rune) bool { return unicode.IsSpace(r) || r == 0xFEFF })
 }
+
+func isUpper(b byte) bool { return 'A' <= b && b <= 'Z' }

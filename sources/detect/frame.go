@@ -266,8 +266,8 @@ func (r *reader) readClause(p *para, sp clauseSpan, ms []int, excluded map[int]b
 		c.feat |= cHistoryWeak
 	}
 	if ds := p.datesIn(c.start, c.end); len(ds) > 0 {
-		c.date = ds[0].date
-		if ds[0].inferred && c.feat&cPlanned != 0 && !r.ref.IsZero() && ageDays(c.date, r.ref) > oldDays {
+		c.date = ds[0].Date
+		if ds[0].Inferred && c.feat&cPlanned != 0 && !r.ref.IsZero() && ageDays(c.date, r.ref) > oldDays {
 			// A plan's month and day without a year are the next ones:
 			// "will support WeChat Pay starting Sept 12".
 			c.date.Year++
@@ -802,8 +802,8 @@ func (r *reader) governed(p *para, c *clause, m mention) bool {
 	gap := func(a, b int) int {
 		n := b - a
 		for _, d := range p.datesIn(a, b) {
-			if d.end <= b {
-				n -= d.end - d.start
+			if d.End <= b {
+				n -= d.End - d.Start
 			}
 		}
 		return n

@@ -3,6 +3,8 @@ package detect
 import (
 	"slices"
 	"sort"
+
+	"github.com/wallwatch/worker/sources/dates"
 )
 
 // mention is an entity name found in a paragraph.
@@ -28,7 +30,7 @@ type para struct {
 	f        folded
 	mentions []mention
 	cues     []cueHit
-	dates    []dateHit
+	dates    []dates.Found
 	sents    []sentence
 	skip     bool // a related-links line or similar, not article text
 }
@@ -48,9 +50,9 @@ func (p *para) mentionRange(a, b int) (int, int) {
 }
 
 // datesIn returns the dates starting in [a, b).
-func (p *para) datesIn(a, b int) []dateHit {
-	i := sort.Search(len(p.dates), func(k int) bool { return p.dates[k].start >= a })
-	j := sort.Search(len(p.dates), func(k int) bool { return p.dates[k].start >= b })
+func (p *para) datesIn(a, b int) []dates.Found {
+	i := sort.Search(len(p.dates), func(k int) bool { return p.dates[k].Start >= a })
+	j := sort.Search(len(p.dates), func(k int) bool { return p.dates[k].Start >= b })
 	return p.dates[i:max(i, j)]
 }
 

@@ -1,4 +1,4 @@
-package detect
+package dates
 
 import (
 	"strings"
@@ -8,33 +8,28 @@ import (
 	"github.com/wallwatch/worker/sources"
 )
 
-// dateHit is a date expression found in a paragraph, resolved.
-type dateHit struct {
-	start, end int
-	date       sources.Date
-	recent     bool // "recently", "this week", 近日: the news itself
-	inferred   bool // the year was inferred as the latest not after the reference
+// Found is a date expression read in running text, resolved against the
+// reference of the Reader that read it.
+type Found struct {
+	Start, End int // byte span in the text read
+	Date       sources.Date
+	Recent     bool // "recently", "this week", 近日: the news itself
+	Inferred   bool // the year was inferred as the latest not after the reference
 }
 
-// dateState carries what relative dates are resolved against while the
-// paragraphs of one article are read in order.
-type dateState struct {
-	ref       time.Time    // publication time, or now
-	narrative sources.Date // the last date the text stated ("that year", "two months later")
+// Reader reads the dates of running text — absolute ones ("September 17,
+// 2021", 2021年9月28日), and relative ones resolved against Ref ("last
+// year", "11 years ago", "on Tuesday", 去年, 上个月, 8月19日) or against the
+// last date the text stated ("that year", "two months later", 次年). Read
+// the paragraphs of one text in order with one Reader. Month and weekday
+// names are those Parse and FindAll know.
+type Reader struct {
+	Ref       time.Time    // publication time, or now
+	narrative sources.Date // the last date the text stated
 	inferred  bool         // the expression being read had its year inferred
 }
 
 var (
-	monthNames = map[string]int{
-		"january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
-		"august": 8, "september": 9, "october": 10, "november": 11, "december": 12,
-		"jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9,
-		"sept": 9, "oct": 10, "nov": 11, "dec": 12,
-	}
-	weekdays = map[string]time.Weekday{
-		"monday": time.Monday, "tuesday": time.Tuesday, "wednesday": time.Wednesday,
-		"thursday": time.Thursday, "friday": time.Friday, "saturday": time.Saturday, "sunday": time.Sunday,
-	}
 	numberWords = map[string]int{
 		"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
 		"eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "several": 3, "few": 2,
@@ -49,15 +44,29 @@ var (
 	zhDateStarts = "今去前明本这上下近日最昨当同那彼次一二两三四五六七八九十半"
 )
 
-// enDateWords are the words an English date expression can start with.
+// monthName returns the month a lower-cased month name stands for, from
+// the table Parse uses.
+func monthName(w string) (int, bool) {
+	wi, ok := words[w]
+	if !ok || wi.class != wcMonth || wi.weak {
+		return 0, false
+	}
+	return wi.val, true
+}
+
+// weekdayName returns the weekday a lower-cased weekday name stands for.
+func weekdayName(w string) (time.Weekday, bool) {
+	wi, ok := words[w]
+	if !ok || wi.class != wcWeekday {
+		return 0, false
+	}
+	return time.Weekday(wi.val), true
+}
+
+// enDateWords are the words other than month and weekday names an English
+// date expression can start with.
 var enDateWords = func() map[string]bool {
 	m := map[string]bool{}
-	for w := range monthNames {
-		m[w] = true
-	}
-	for w := range weekdays {
-		m[w] = true
-	}
 	for w := range numberWords {
 		m[w] = true
 	}
@@ -67,8 +76,16 @@ var enDateWords = func() map[string]bool {
 	return m
 }()
 
-// monthsBefore is how many months b lies before a.
-func monthsBefore(a, b sources.Date) int { return (a.Year*12 + a.Month) - (b.Year*12 + b.Month) }
+func startsEnDate(w string) bool {
+	if enDateWords[w] {
+		return true
+	}
+	if _, ok := monthName(w); ok {
+		return true
+	}
+	_, ok := weekdayName(w)
+	return ok
+}
 
 func addMonths(d sources.Date, n int) sources.Date {
 	if d.IsZero() {
@@ -91,29 +108,31 @@ func floorDiv(a, b int) int {
 
 // inferYear picks the year of a month (and day) written without one: the
 // latest not after the reference.
-func (st *dateState) inferYear(month, day int) int {
+func (st *Reader) inferYear(month, day int) int {
 	st.inferred = true
-	y, m, d := st.ref.Date()
+	y, m, d := st.Ref.Date()
 	if month > int(m) || (month == int(m) && day > d) {
 		return y - 1
 	}
 	return y
 }
 
-func (st *dateState) refDate() sources.Date { return sources.DateOf(st.ref) }
+func (st *Reader) refDate() sources.Date { return sources.DateOf(st.Ref) }
 
-// findDates returns the dates written in a folded paragraph, resolved, and
-// moves the narrative date along.
-func findDates(f folded, st *dateState) []dateHit {
-	s, cs := f.lower, f.cased
-	var out []dateHit
+// Read returns the dates written in a piece of text, resolved, and moves
+// the narrative date along. lower is the text with ASCII letters
+// lower-cased, cased the same text with its letters' case (month names
+// count only capitalised: "May", not "may").
+func (st *Reader) Read(lower, cased string) []Found {
+	s, cs := lower, cased
+	var out []Found
 	add := func(start, end int, d sources.Date, recent, narrative bool) {
 		inferred := st.inferred
 		st.inferred = false
 		if d.IsZero() || d.Year < 1990 || d.Year > 2100 {
 			return
 		}
-		out = append(out, dateHit{start: start, end: end, date: d, recent: recent, inferred: inferred})
+		out = append(out, Found{Start: start, End: end, Date: d, Recent: recent, Inferred: inferred})
 		if narrative {
 			st.narrative = d
 		}
@@ -155,7 +174,7 @@ func findDates(f folded, st *dateState) []dateHit {
 			for j < len(s) && isLatin(s[j]) {
 				j++
 			}
-			if enDateWords[s[i:j]] {
+			if startsEnDate(s[i:j]) {
 				if end, d, recent, narrative, ok := enDate(s, cs, i, j, st); ok {
 					add(i, end, d, recent, narrative)
 					i = end
@@ -180,13 +199,6 @@ func findDates(f folded, st *dateState) []dateHit {
 	return out
 }
 
-func atoi(s string) int {
-	n := 0
-	for i := 0; i < len(s); i++ {
-		n = n*10 + int(s[i]-'0')
-	}
-	return n
-}
 
 // readInt reads digits at i.
 func readInt(s string, i int) (n, end int, ok bool) {
@@ -224,7 +236,7 @@ func isoDate(s string, i, j int) (int, sources.Date, bool) {
 
 // zhNumericDate reads 2021年9月28日, 2021年9月, 2021年, 9月28日, 9月, 3年前,
 // 2个月后 starting at the digits s[i:j].
-func zhNumericDate(s string, i, j int, st *dateState) (int, sources.Date, bool) {
+func zhNumericDate(s string, i, j int, st *Reader) (int, sources.Date, bool) {
 	rest := s[j:]
 	switch {
 	case strings.HasPrefix(rest, "年"):
@@ -243,7 +255,7 @@ func zhNumericDate(s string, i, j int, st *dateState) (int, sources.Date, bool) 
 			return end, d, true
 		}
 		if j-i <= 2 && strings.HasPrefix(s[end:], "前") {
-			return end + len("前"), sources.Date{Year: st.ref.Year() - n}, true
+			return end + len("前"), sources.Date{Year: st.Ref.Year() - n}, true
 		}
 		if j-i <= 2 && strings.HasPrefix(s[end:], "后") && !st.narrative.IsZero() {
 			return end + len("后"), sources.Date{Year: st.narrative.Year + n}, true
@@ -283,7 +295,7 @@ func monthOf(d sources.Date) sources.Date {
 
 // zhWordDate reads 今年3月, 去年9月, 本月13日, 上个月, 近日, 当年, 半年后,
 // 三年前 at i.
-func zhWordDate(s string, i int, st *dateState) (int, sources.Date, bool, bool, bool) {
+func zhWordDate(s string, i int, st *Reader) (int, sources.Date, bool, bool, bool) {
 	rest := s[i:]
 	ref := st.refDate()
 	for _, w := range []string{"今年", "去年", "前年", "明年"} {
@@ -393,7 +405,7 @@ func isYearContext(s string, i, j int) bool {
 
 // enDayMonth reads "28 September 2021" or "28 Sept" starting at the day
 // digits s[i:j].
-func enDayMonth(s, cs string, i, j int, st *dateState) (int, sources.Date, bool) {
+func enDayMonth(s, cs string, i, j int, st *Reader) (int, sources.Date, bool) {
 	if j-i > 2 {
 		return 0, sources.Date{}, false
 	}
@@ -409,7 +421,7 @@ func enDayMonth(s, cs string, i, j int, st *dateState) (int, sources.Date, bool)
 		return 0, sources.Date{}, false
 	}
 	w, e := word(s, k+1)
-	m, ok := monthNames[w]
+	m, ok := monthName(w)
 	if !ok || !isUpper(cs[k+1]) {
 		return 0, sources.Date{}, false
 	}
@@ -476,11 +488,11 @@ func prevWord(s string, i int) string {
 // month names (September 17, Sept 28 2021, March 2022, February of that
 // year), weekdays, "last year", "two months later", "three years ago",
 // "recently".
-func enDate(s, cs string, i, j int, st *dateState) (end int, d sources.Date, recent, narrative, ok bool) {
+func enDate(s, cs string, i, j int, st *Reader) (end int, d sources.Date, recent, narrative, ok bool) {
 	w := s[i:j]
 	ref := st.refDate()
 	pw := prevWord(s, i)
-	if m, isMonth := monthNames[w]; isMonth && isUpper(cs[i]) {
+	if m, isMonth := monthName(w); isMonth && isUpper(cs[i]) {
 		e := skipDot(s, j)
 		if w == "may" || w == "mar" || w == "jan" || w == "jun" {
 			// Only a month when a number follows or a date word precedes.
@@ -533,8 +545,8 @@ func enDate(s, cs string, i, j int, st *dateState) (end int, d sources.Date, rec
 		}
 		return e, sources.Date{Year: year, Month: m, Day: day}, false, true, true
 	}
-	if wd, isDay := weekdays[w]; isDay && isUpper(cs[i]) {
-		t := st.ref
+	if wd, isDay := weekdayName(w); isDay && isUpper(cs[i]) {
+		t := st.Ref
 		for t.Weekday() != wd {
 			t = t.AddDate(0, 0, -1)
 		}
@@ -543,7 +555,7 @@ func enDate(s, cs string, i, j int, st *dateState) (end int, d sources.Date, rec
 	next, e := word(s, skipSpace(s, j))
 	switch w {
 	case "yesterday":
-		return j, sources.DateOf(st.ref.AddDate(0, 0, -1)), true, true, true
+		return j, sources.DateOf(st.Ref.AddDate(0, 0, -1)), true, true, true
 	case "today", "tonight":
 		return j, ref, true, true, true
 	case "recently":
@@ -562,7 +574,7 @@ func enDate(s, cs string, i, j int, st *dateState) (end int, d sources.Date, rec
 		case "month":
 			return e, addMonths(sources.Date{Year: ref.Year, Month: ref.Month}, off), false, true, true
 		case "week":
-			wk := sources.DateOf(st.ref.AddDate(0, 0, 7*off))
+			wk := sources.DateOf(st.Ref.AddDate(0, 0, 7*off))
 			return e, sources.Date{Year: wk.Year, Month: wk.Month}, off == 0, true, true
 		}
 	case "that", "the":
@@ -659,3 +671,9 @@ func oneOf(s string, list ...string) bool {
 	}
 	return false
 }
+
+func isLatin(b byte) bool { return 'a' <= b && b <= 'z' || 'A' <= b && b <= 'Z' }
+
+func isAlnum(b byte) bool { return isLatin(b) || '0' <= b && b <= '9' }
+
+func monthsBefore(a, b sources.Date) int { return (a.Year*12 + a.Month) - (b.Year*12 + b.Month) }
