@@ -199,7 +199,6 @@ func (st *Reader) Read(lower, cased string) []Found {
 	return out
 }
 
-
 // readInt reads digits at i.
 func readInt(s string, i int) (n, end int, ok bool) {
 	j := i

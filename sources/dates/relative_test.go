@@ -57,4 +57,3 @@ func TestReader(t *testing.T) {
 		})
 	}
 }
-
