@@ -222,32 +222,13 @@ func absorb(d *Detector, heads []*group, floating, history []*frame, ageRef sour
 			if g.watch != c.watch || g.kind != c.kind {
 				continue
 			}
-			gd := groupDate(g, ageRef)
-			same := c.date.IsZero() || slices.ContainsFunc(g.members, func(m *frame) bool { return m.date == c.date }) ||
-				ageDays(c.date, gd) <= recentDays && !after(c.date, gd)
-			widens := same && c.stage == kExpanded && (g.stage == kLaunched || g.stage == kExpanded)
-			narrows := same && c.stage == kTesting && g.stage == kLaunched
-			switch {
-			case d.compatible(g.ents, c.ents):
-				g.near = append(g.near, c.body)
-			case c.also() && same && (c.stage == g.stage || widens || c.live() && g.live()) && g.nearBody(c.body) &&
-				(overlapsSpecific(g.ents[0], c.ents[0]) || overlapsSpecific(g.ents[1], c.ents[1])):
-				g.add(c)
-			case c.also() && same && g.nearBody(c.body) && (overlapsSpecific(g.ents[0], c.ents[0]) || overlapsSpecific(g.ents[1], c.ents[1])):
-				// "Xianyu and Freshippo had also applied to add WeChat
-				// Pay": a development of its own beside the news.
-				extra = append(extra, &group{watch: c.watch, ents: cloneEnts(c.ents), kind: c.kind, stage: c.stage, members: []*frame{c}})
-			default:
-				continue
+			if ng, ok := d.join(g, c, ageRef); ok {
+				if ng != nil {
+					extra = append(extra, ng)
+				}
+				absorbed = true
+				break
 			}
-			if widens {
-				g.stage = kExpanded
-			}
-			if narrows {
-				g.stage = kTesting
-			}
-			absorbed = true
-			break
 		}
 		if !absorbed {
 			history = append(history, c)
@@ -255,6 +236,39 @@ func absorb(d *Detector, heads []*group, floating, history []*frame, ageRef sour
 	}
 	slices.SortFunc(history, func(x, y *frame) int { return x.order - y.order })
 	return append(heads, extra...), history
+}
+
+// join lets a statement join a headline development of its kind, if it
+// is about the news itself (undated, or dated as it is): silently when it
+// names compatible entities, as a widening or a narrowing of its stage,
+// or, with "also", adding its entities — or as a development of its own
+// beside the news when its stage differs ("Xianyu and Freshippo had also
+// applied to add WeChat Pay"), returned as a new group.
+func (d *Detector) join(g *group, c *frame, ageRef sources.Date) (*group, bool) {
+	gd := groupDate(g, ageRef)
+	same := c.date.IsZero() || slices.ContainsFunc(g.members, func(m *frame) bool { return m.date == c.date }) ||
+		ageDays(c.date, gd) <= recentDays && !after(c.date, gd)
+	widens := same && c.stage == kExpanded && g.live()
+	narrows := same && c.stage == kTesting && g.stage == kLaunched
+	near := c.also() && same && g.nearBody(c.body) &&
+		(overlapsSpecific(g.ents[0], c.ents[0]) || overlapsSpecific(g.ents[1], c.ents[1]))
+	switch {
+	case d.compatible(g.ents, c.ents):
+		g.near = append(g.near, c.body)
+	case near && (c.stage == g.stage || widens || c.live() && g.live()):
+		g.add(c)
+	case near:
+		return &group{watch: c.watch, ents: cloneEnts(c.ents), kind: c.kind, stage: c.stage, members: []*frame{c}}, true
+	default:
+		return nil, false
+	}
+	if widens {
+		g.stage = kExpanded
+	}
+	if narrows {
+		g.stage = kTesting
+	}
+	return nil, true
 }
 
 // headStage is the stage of two headline groups of one development: a

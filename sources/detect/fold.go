@@ -1,6 +1,7 @@
 package detect
 
 import (
+	_ "embed"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -87,29 +88,27 @@ func foldText(src string) folded {
 	return folded{lower: lo[:n], cased: ca[:n], orig: orig}
 }
 
-// traditional holds pairs of a traditional Chinese character and its
-// simplified form, for the characters of names and cue words: pages in
-// traditional script (淘寶, 騰訊, 測試) read like simplified ones.
-const traditional = "來来係系個个們们備备傳传僅仅僑侨價价儀仪億亿優优儲储兌兑內内兩两刪删則则剛刚剝剥創创劍剑動动務务勞劳勢势勵励匯汇區区協协參参叢丛唄呗問问啓启啟启喚唤喪丧單单嗎吗" +
-	"嘆叹嘗尝噸吨嚴严國国圍围園园圖图團团執执堅坚報报場场塊块壓压壞坏壯壮夥伙奪夺奮奋娛娱媽妈嬰婴學学實实寧宁審审寫写寬宽寶宝將将尋寻對对導导屆届層层嶺岭帳账帶带幣币" +
-	"幫帮幹干幾几廟庙廠厂廢废廣广廳厅彈弹彌弥後后徑径從从復复徵征態态憂忧應应懷怀戰战戲戏戶户掃扫揚扬換换揮挥損损搖摇搶抢摺折撥拨擁拥擇择擊击擋挡擔担據据擬拟擴扩攜携" +
-	"攤摊敗败敵敌數数斂敛斷断於于時时晉晋暫暂曆历曬晒會会東东條条業业極极構构槍枪樂乐標标樣样橋桥機机檔档檢检欄栏權权歐欧歲岁歷历歸归殺杀毀毁氣气決决沒没淨净淺浅減减" +
-	"測测準准溝沟滅灭滙汇滿满漲涨潛潜濟济瀏浏為为無无熱热燈灯營营爭争爲为爾尔牆墙牽牵獎奖獨独獲获現现瑪玛環环產产畢毕畫画異异當当療疗發发盡尽監监盤盘眾众確确碼码礎础" +
-	"禮礼穩稳窮穷競竞筆笔節节範范築筑簡简簽签籌筹糧粮紀纪約约紅红納纳紐纽紙纸級级結结絕绝絡络給给統统絲丝綁绑經经綜综維维網网緊紧線线締缔編编緩缓縣县縫缝縮缩總总績绩" +
-	"繫系繼继續续義义習习聖圣聞闻聯联職职聽听脅胁腦脑臉脸臨临臺台與与艱艰華华萬万著着蓋盖藝艺蘋苹蘭兰處处虛虚號号螞蚂蟲虫蟻蚁術术衛卫衝冲裏里補补裝装裡里複复襲袭見见" +
-	"規规視视親亲覺觉覽览觀观觸触訂订計计訊讯訓训託托記记訪访設设許许訴诉診诊詐诈評评詞词詢询試试該该詳详誇夸認认誕诞語语誠诚誤误說说誰谁課课調调談谈請请論论諾诺謀谋" +
-	"謂谓講讲謝谢證证識识譜谱譯译議议護护讀读變变讓让讚赞豎竖豐丰豬猪貓猫負负財财貢贡貧贫貨货販贩貫贯責责貴贵買买貸贷費费貼贴貿贸賀贺資资賓宾賞赏賠赔賣卖質质賬账賴赖" +
-	"賺赚購购賽赛贊赞贏赢趕赶趙赵趨趋跡迹踐践躍跃車车軍军軒轩軟软軸轴較较載载輔辅輕轻輛辆輝辉輪轮輯辑輸输轉转辦办辭辞農农迴回這这連连週周進进遊游運运過过達达違违遞递" +
-	"遠远適适遲迟遷迁選选邁迈還还邊边邏逻郵邮鄉乡鄭郑醜丑醫医釋释釘钉針针鈔钞銀银銷销鋒锋鋪铺錄录錢钱錦锦錯错錶表鍵键鎖锁鎮镇鏈链鏡镜鐘钟鐵铁鑑鉴鑰钥長长門门閃闪閉闭" +
-	"開开閑闲閒闲間间閣阁閱阅闆板闊阔關关陣阵陰阴陳陈陸陆陽阳隊队階阶際际隨随險险隱隐隸隶隻只雖虽雙双雜杂雞鸡離离難难雲云電电霧雾靈灵靜静韌韧韓韩響响頁页頂顶項项順顺" +
-	"預预頒颁頓顿頗颇領领頭头頸颈頻频顆颗題题額额顏颜願愿類类顧顾顯显風风飄飘飛飞飯饭飲饮飼饲飽饱餅饼養养餓饿餘余館馆馬马駐驻騎骑騙骗騰腾驅驱驗验驚惊驛驿髒脏體体髮发" +
-	"鬆松鬥斗鬧闹魚鱼魯鲁鮮鲜鳥鸟鳴鸣鵝鹅麗丽麥麦麵面麼么麽么黃黄點点黨党齊齐齒齿齡龄龍龙"
+// traditionalTXT holds pairs of a traditional Chinese character and its
+// simplified form.
+//
+//go:embed traditional.txt
+var traditionalTXT string
 
 // simplified maps a CJK character (offset from U+4E00) to its simplified
 // form, or 0.
 var simplified = func() []rune {
 	t := make([]rune, 0x9FFF-0x4E00+1)
-	rs := []rune(traditional)
+	var rs []rune
+	for line := range strings.Lines(traditionalTXT) {
+		if strings.HasPrefix(line, "#") {
+			continue
+		}
+		for _, r := range line {
+			if !unicode.IsSpace(r) {
+				rs = append(rs, r)
+			}
+		}
+	}
 	for i := 0; i+1 < len(rs); i += 2 {
 		t[rs[i]-0x4E00] = rs[i+1]
 	}

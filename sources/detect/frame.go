@@ -453,7 +453,10 @@ func (r *reader) endsWithJoin(p *para, c *clause) bool {
 	hits := p.cuesIn(c.start, c.end)
 	for i := len(hits) - 1; i >= 0; i-- {
 		if hits[i].c.cls&cJoin != 0 {
-			rest := strings.TrimRight(p.f.lower[hits[i].end:c.end], " .!。了")
+			rest := strings.TrimRight(p.f.lower[hits[i].end:c.end], " .!。")
+			for _, w := range r.v.words["particles"] {
+				rest = strings.TrimSuffix(rest, w)
+			}
 			return len(rest) <= 4
 		}
 	}

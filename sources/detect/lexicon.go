@@ -83,84 +83,14 @@ func (l *Lexicon) Extend(ws []sources.Watch) (*Lexicon, error) {
 		if name == "" {
 			return nil, &WatchError{Watch: fmt.Sprintf("#%d", i), Problem: "name is empty"}
 		}
-		at := slices.IndexFunc(out.watches, func(x sources.Watch) bool { return x.Name == name })
-		if at < 0 {
-			nw := sources.Watch{Name: name}
-			for j, s := range w.Sides {
-				key := strings.TrimSpace(s.Key)
-				if key == "" {
-					return nil, &WatchError{Watch: name, Problem: fmt.Sprintf("side %d has no key", j+1)}
-				}
-				nw.Sides[j].Key = key
-			}
-			if strings.EqualFold(nw.Sides[0].Key, nw.Sides[1].Key) {
-				return nil, &WatchError{Watch: name, Side: nw.Sides[1].Key, Problem: "both sides have the same key"}
-			}
-			out.watches = append(out.watches, nw)
-			at = len(out.watches) - 1
+		target, err := out.watch(name, w)
+		if err != nil {
+			return nil, err
 		}
-		target := &out.watches[at]
-		// Who owns each name already: a new name may not go to two entities.
-		type owner struct{ side, entity string }
-		owners := map[string]owner{}
-		for _, sd := range target.Sides {
-			for _, e := range sd.Entities {
-				for _, n := range append([]string{e.Name}, e.Aliases...) {
-					owners[aliasKey(n)] = owner{sd.Key, e.Name}
-				}
-			}
-		}
-		claim := func(side, entity, name string) error {
-			key := aliasKey(name)
-			if prev, ok := owners[key]; ok && (prev.side != side || prev.entity != entity) {
-				return &WatchError{Watch: target.Name, Side: side, Entity: entity, Problem: fmt.Sprintf(
-					"name %q is already a name of entity %q on side %q", name, prev.entity, prev.side)}
-			}
-			owners[key] = owner{side, entity}
-			return nil
-		}
+		m := newMerge(target)
 		for _, s := range w.Sides {
-			key := strings.TrimSpace(s.Key)
-			if key == "" && len(s.Entities) == 0 {
-				continue // an extension may name one side only
-			}
-			si := -1
-			for j := range target.Sides {
-				if strings.EqualFold(target.Sides[j].Key, key) {
-					si = j
-				}
-			}
-			if si < 0 {
-				return nil, &WatchError{Watch: name, Side: key, Problem: fmt.Sprintf(
-					"no such side: the watch has sides %q and %q", target.Sides[0].Key, target.Sides[1].Key)}
-			}
-			side := &target.Sides[si]
-			for _, e := range s.Entities {
-				en := strings.TrimSpace(e.Name)
-				if en == "" {
-					return nil, &WatchError{Watch: name, Side: side.Key, Problem: "an entity has no name"}
-				}
-				ei := slices.IndexFunc(side.Entities, func(x sources.Entity) bool { return strings.EqualFold(x.Name, en) })
-				if ei < 0 {
-					if err := claim(side.Key, en, en); err != nil {
-						return nil, err
-					}
-					side.Entities = append(side.Entities, sources.Entity{Name: en})
-					ei = len(side.Entities) - 1
-				}
-				ent := &side.Entities[ei]
-				for _, a := range e.Aliases {
-					a = strings.TrimSpace(a)
-					if parseAlias(a).text == "" {
-						return nil, &WatchError{Watch: name, Side: side.Key, Entity: ent.Name, Problem: fmt.Sprintf("alias %q is empty", a)}
-					}
-					if err := claim(side.Key, ent.Name, a); err != nil {
-						return nil, err
-					}
-					if !slices.Contains(ent.Aliases, a) {
-						ent.Aliases = append(ent.Aliases, a)
-					}
-				}
+			if err := m.side(s); err != nil {
+				return nil, err
 			}
 		}
 		for _, sd := range target.Sides {
@@ -170,6 +100,106 @@ func (l *Lexicon) Extend(ws []sources.Watch) (*Lexicon, error) {
 		}
 	}
 	return out, nil
+}
+
+// watch returns the watch of that name, added with w's side keys when the
+// lexicon has none.
+func (l *Lexicon) watch(name string, w sources.Watch) (*sources.Watch, error) {
+	if at := slices.IndexFunc(l.watches, func(x sources.Watch) bool { return x.Name == name }); at >= 0 {
+		return &l.watches[at], nil
+	}
+	nw := sources.Watch{Name: name}
+	for j, s := range w.Sides {
+		key := strings.TrimSpace(s.Key)
+		if key == "" {
+			return nil, &WatchError{Watch: name, Problem: fmt.Sprintf("side %d has no key", j+1)}
+		}
+		nw.Sides[j].Key = key
+	}
+	if strings.EqualFold(nw.Sides[0].Key, nw.Sides[1].Key) {
+		return nil, &WatchError{Watch: name, Side: nw.Sides[1].Key, Problem: "both sides have the same key"}
+	}
+	l.watches = append(l.watches, nw)
+	return &l.watches[len(l.watches)-1], nil
+}
+
+// merge adds entities and aliases to a watch, knowing who owns each name
+// already: a new name may not go to two entities.
+type merge struct {
+	target *sources.Watch
+	owners map[string][2]string // folded name → side key, entity name
+}
+
+func newMerge(target *sources.Watch) *merge {
+	m := &merge{target: target, owners: map[string][2]string{}}
+	for _, sd := range target.Sides {
+		for _, e := range sd.Entities {
+			for _, n := range append([]string{e.Name}, e.Aliases...) {
+				m.owners[aliasKey(n)] = [2]string{sd.Key, e.Name}
+			}
+		}
+	}
+	return m
+}
+
+func (m *merge) claim(side, entity, name string) error {
+	key := aliasKey(name)
+	if prev, ok := m.owners[key]; ok && prev != [2]string{side, entity} {
+		return &WatchError{Watch: m.target.Name, Side: side, Entity: entity, Problem: fmt.Sprintf(
+			"name %q is already a name of entity %q on side %q", name, prev[1], prev[0])}
+	}
+	m.owners[key] = [2]string{side, entity}
+	return nil
+}
+
+// side merges the entities of one side of an extension.
+func (m *merge) side(s sources.Side) error {
+	key := strings.TrimSpace(s.Key)
+	if key == "" && len(s.Entities) == 0 {
+		return nil // an extension may name one side only
+	}
+	si := slices.IndexFunc(m.target.Sides[:], func(x sources.Side) bool { return strings.EqualFold(x.Key, key) })
+	if si < 0 {
+		return &WatchError{Watch: m.target.Name, Side: key, Problem: fmt.Sprintf(
+			"no such side: the watch has sides %q and %q", m.target.Sides[0].Key, m.target.Sides[1].Key)}
+	}
+	side := &m.target.Sides[si]
+	for _, e := range s.Entities {
+		if err := m.entity(side, e); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// entity merges one entity and its aliases into a side.
+func (m *merge) entity(side *sources.Side, e sources.Entity) error {
+	en := strings.TrimSpace(e.Name)
+	if en == "" {
+		return &WatchError{Watch: m.target.Name, Side: side.Key, Problem: "an entity has no name"}
+	}
+	ei := slices.IndexFunc(side.Entities, func(x sources.Entity) bool { return strings.EqualFold(x.Name, en) })
+	if ei < 0 {
+		if err := m.claim(side.Key, en, en); err != nil {
+			return err
+		}
+		side.Entities = append(side.Entities, sources.Entity{Name: en})
+		ei = len(side.Entities) - 1
+	}
+	ent := &side.Entities[ei]
+	for _, a := range e.Aliases {
+		a = strings.TrimSpace(a)
+		if parseAlias(a).text == "" {
+			return &WatchError{Watch: m.target.Name, Side: side.Key, Entity: ent.Name, Problem: fmt.Sprintf("alias %q is empty", a)}
+		}
+		if err := m.claim(side.Key, ent.Name, a); err != nil {
+			return err
+		}
+		if !slices.Contains(ent.Aliases, a) {
+			ent.Aliases = append(ent.Aliases, a)
+		}
+	}
+	return nil
 }
 
 // Watches returns a copy of the lexicon's watches.

@@ -247,22 +247,35 @@ func foldRune(r rune) rune {
 	switch {
 	case r >= 0xFF01 && r <= 0xFF5E: // full-width ASCII
 		return r - 0xFEE0
-	case r == 0x3000 || r == 0xA0 || r == 0x2007 || r == 0x202F:
-		return ' '
-	case r == 0x200B || r == 0x200C || r == 0x200D || r == 0xFEFF || r == 0xAD:
-		return -1
-	case r == '‘' || r == '’' || r == '‚' || r == '‛' || r == '′' || r == '`' || r == '´':
-		return '\''
-	case r == '“' || r == '”' || r == '„' || r == '‟' || r == '″':
-		return '"'
-	case r == '‐' || r == '‑' || r == '‒' || r == '–' || r == '—' || r == '―' || r == '−':
-		return '-'
 	case r >= 0x4E00 && r <= 0x9FFF:
 		if sr := simplified[r-0x4E00]; sr != 0 {
 			return sr // 淘寶 → 淘宝
 		}
-	case r >= 0x80 && unicode.IsSpace(r):
+		return r
+	}
+	if f, ok := punctFold[r]; ok {
+		return f
+	}
+	if r >= 0x80 && unicode.IsSpace(r) {
 		return ' '
 	}
 	return r
 }
+
+// punctFold maps odd spaces, invisible marks, typographic quotes and
+// dashes to what they fold to (-1: dropped).
+var punctFold = func() map[rune]rune {
+	m := map[rune]rune{}
+	for to, from := range map[rune]string{
+		' ':  "\u3000\u00a0\u2007\u202f",
+		-1:   "\u200b\u200c\u200d\ufeff\u00ad",
+		'\'': "\u2018\u2019\u201a\u201b\u2032`\u00b4",
+		'"':  "\u201c\u201d\u201e\u201f\u2033",
+		'-':  "\u2010\u2011\u2012\u2013\u2014\u2015\u2212",
+	} {
+		for _, r := range from {
+			m[r] = to
+		}
+	}
+	return m
+}()

@@ -24,7 +24,6 @@ type chunk struct {
 // splitSentences splits a folded paragraph into sentences and chunks.
 func (v *vocab) splitSentences(p *para) {
 	s := p.f.lower
-	cased := p.f.cased
 	start := 0
 	flush := func(end int) {
 		for start < end && s[start] == ' ' {
@@ -36,48 +35,12 @@ func (v *vocab) splitSentences(p *para) {
 		start = end
 	}
 	for i := 0; i < len(s); {
-		c := s[i]
-		n := 1
-		end := -1
-		switch {
-		case c == '!' || c == '?':
-			end = i + 1
-		case c == '.':
-			if i+1 == len(s) || s[i+1] == ' ' || s[i+1] == '"' || s[i+1] == '\'' {
-				w := i
-				for w > 0 && (isLatin(s[w-1]) || s[w-1] == '.') {
-					w--
-				}
-				prev := s[w:i]
-				j := i + 1
-				for j < len(s) && (s[j] == ' ' || s[j] == '"' || s[j] == '\'') {
-					j++
-				}
-				single := len(prev) == 1 || (len(prev) > 1 && prev[len(prev)-2] == '.')
-				if j == len(s) || (!slices.Contains(v.words["abbreviations"], prev) && !single && (isUpper(cased[j]) || s[j] >= 0x80 || (s[j] >= '0' && s[j] <= '9'))) {
-					end = i + 1
-				}
-			}
-		case c >= 0x80:
-			var r rune
-			r, n = utf8.DecodeRuneInString(s[i:])
-			if r == '。' || r == '…' {
-				end = i + n
-			}
-		}
+		end, n := v.sentenceEnd(p.f, i)
 		if end < 0 {
 			i += n
 			continue
 		}
-		// Closing quotes and brackets stay with their sentence.
-		for end < len(s) {
-			r2, n2 := utf8.DecodeRuneInString(s[end:])
-			if r2 == '"' || r2 == '\'' || r2 == ')' || r2 == '」' || r2 == '』' || r2 == '】' || r2 == '》' || r2 == '!' || r2 == '?' || r2 == '。' {
-				end += n2
-				continue
-			}
-			break
-		}
+		end = closingMarks(s, end)
 		flush(end)
 		i = end
 	}
@@ -87,45 +50,93 @@ func (v *vocab) splitSentences(p *para) {
 	}
 }
 
+// sentenceEnd returns where a sentence ends if the character at i ends
+// it (or -1), and the character's length.
+func (v *vocab) sentenceEnd(f folded, i int) (end, n int) {
+	s := f.lower
+	switch c := s[i]; {
+	case c == '!' || c == '?':
+		return i + 1, 1
+	case c == '.':
+		if v.fullStop(f, i) {
+			return i + 1, 1
+		}
+	case c >= 0x80:
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if r == '。' || r == '…' {
+			return i + n, n
+		}
+		return -1, n
+	}
+	return -1, 1
+}
+
+// fullStop reports whether the dot at i ends a sentence: not after an
+// abbreviation or an initial, and before a capital, a digit, Chinese or
+// the end.
+func (v *vocab) fullStop(f folded, i int) bool {
+	s := f.lower
+	if i+1 < len(s) && s[i+1] != ' ' && s[i+1] != '"' && s[i+1] != '\'' {
+		return false
+	}
+	w := i
+	for w > 0 && (isLatin(s[w-1]) || s[w-1] == '.') {
+		w--
+	}
+	prev := s[w:i]
+	j := i + 1
+	for j < len(s) && (s[j] == ' ' || s[j] == '"' || s[j] == '\'') {
+		j++
+	}
+	if j == len(s) {
+		return true
+	}
+	single := len(prev) == 1 || (len(prev) > 1 && prev[len(prev)-2] == '.')
+	next := s[j] >= 0x80 || (s[j] >= '0' && s[j] <= '9') || isUpper(f.cased[j])
+	return !slices.Contains(v.words["abbreviations"], prev) && !single && next
+}
+
+// closingMarks moves a sentence's end past the closing quotes and
+// brackets that stay with it.
+func closingMarks(s string, end int) int {
+	for end < len(s) {
+		r, n := utf8.DecodeRuneInString(s[end:])
+		if !strings.ContainsRune("\"')」』】》!?。", r) {
+			break
+		}
+		end += n
+	}
+	return end
+}
+
+// cut is where a sentence splits into chunks.
+type cut struct {
+	at       int // where the next chunk starts
+	end      int // where the previous chunk ends
+	contrast bool
+	sep      byte
+}
+
 // splitChunks splits a sentence at ; : " - ", a space between two Chinese
-// phrases, and before contrastive conjunctions.
+// phrases (and, in a headline, any phrases), and before contrastive
+// conjunctions.
 func splitChunks(p *para, se *sentence) {
 	s := p.f.lower
-	type cut struct {
-		at       int // where the next chunk starts
-		end      int // where the previous chunk ends
-		contrast bool
-		sep      byte
-	}
 	var cuts []cut
 	for i := se.start; i < se.end; i++ {
-		switch c := s[i]; {
-		case c == ';' || c == ':':
-			cuts = append(cuts, cut{i + 1, i, false, c})
-		case c == '-' && i > se.start && s[i-1] == ' ' && i+1 < se.end && s[i+1] == ' ':
-			cuts = append(cuts, cut{i + 1, i, false, '-'})
-		case c == ' ' && i > se.start && i+1 < se.end && (s[i-1] >= 0x80 || s[i-1] == '"') && (s[i+1] >= 0x80 || s[i+1] == '"'):
-			prev, next := lastRune(s, i), nextRune(s, i+1)
-			if (isHan(prev) || prev == '"') && (isHan(next) || next == '"') {
-				cuts = append(cuts, cut{i + 1, i, false, ' '})
-			}
-		case c == ' ' && p.idx < 0 && i > se.start && i+1 < se.end && (isHan(lastRune(s, i)) || isHan(nextRune(s, i+1))) &&
-			s[i-1] != ' ' && s[i+1] != ' ':
-			// A headline's phrases are set apart by spaces, Latin words
-			// too: "微信灰度测试接入DeepSeek 钉钉也已接入".
-			cuts = append(cuts, cut{i + 1, i, false, ' '})
+		if c, ok := punctCut(p, se, i); ok {
+			cuts = append(cuts, c)
 		}
 	}
 	for _, c := range p.cuesIn(se.start+1, se.end) {
 		if c.c.cls&cContrast == 0 {
 			continue
 		}
-		at := c.start
-		end := at
+		end := c.start
 		for end > se.start && (s[end-1] == ' ' || s[end-1] == ',') {
 			end--
 		}
-		cuts = append(cuts, cut{at, end, true, 0})
+		cuts = append(cuts, cut{c.start, end, true, 0})
 	}
 	slices.SortFunc(cuts, func(a, b cut) int { return a.at - b.at })
 	start, contrast, sep := se.start, false, byte(0)
@@ -141,6 +152,32 @@ func splitChunks(p *para, se *sentence) {
 	if start < se.end {
 		se.chunks = append(se.chunks, chunk{start, se.end, contrast, sep})
 	}
+}
+
+// punctCut reports whether byte i of a sentence splits it: a semicolon or
+// colon, a spaced dash, a space between Chinese phrases, or a headline's
+// space next to Chinese ("微信灰度测试接入DeepSeek 钉钉也已接入").
+func punctCut(p *para, se *sentence, i int) (cut, bool) {
+	s := p.f.lower
+	c := s[i]
+	inner := i > se.start && i+1 < se.end
+	switch {
+	case c == ';' || c == ':':
+		return cut{i + 1, i, false, c}, true
+	case c == '-' && inner && s[i-1] == ' ' && s[i+1] == ' ':
+		return cut{i + 1, i, false, '-'}, true
+	case c != ' ' || !inner:
+		return cut{}, false
+	}
+	prev, next := lastRune(s, i), nextRune(s, i+1)
+	zh := func(r rune) bool { return isHan(r) || r == '"' }
+	if zh(prev) && zh(next) {
+		return cut{i + 1, i, false, ' '}, true
+	}
+	if p.idx < 0 && (isHan(prev) || isHan(next)) && s[i-1] != ' ' && s[i+1] != ' ' {
+		return cut{i + 1, i, false, ' '}, true
+	}
+	return cut{}, false
 }
 
 // clauseSpan is a clause of a sentence: a run of comma-separated segments
