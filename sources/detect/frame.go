@@ -333,6 +333,9 @@ func (v *vocab) derive(f class, s string, cues []cueHit, end int) class {
 	if f&cPlanned != 0 && plannedAfterStage(cues) {
 		f &^= cPlanned // "is being rolled out gradually and not every account will see it yet"
 	}
+	if f&cHalt != 0 && haltsBarrier(cues) {
+		f = f&^cHalt | cUndo // "removed one of the most annoying steps"
+	}
 	if f&cSomeWord != 0 && f&cUsers != 0 {
 		f |= cSome
 	}
@@ -712,7 +715,7 @@ func (r *reader) refine(g, f *frame) {
 		// defers to the words of the clause that goes on.
 		g.kind, g.kindW = f.kind, f.kindW
 	}
-	if g.date.IsZero() {
+	if g.date.IsZero() && !f.bg() {
 		g.date = f.date
 	}
 	g.wasLive = g.live() || f.live()
@@ -881,3 +884,23 @@ func (s kindSet) with(k sources.Kind) kindSet { return s | kindBit(k) }
 func otherKind(k sources.Kind) kindSet { return ^kindBit(k) }
 
 func (s kindSet) has(mask kindSet) bool { return s&mask != 0 }
+
+// haltsBarrier reports whether every halting word of a clause halts a
+// barrier that follows it: removing a step is opening up.
+func haltsBarrier(cues []cueHit) bool {
+	found := false
+	for i, h := range cues {
+		if h.c.cls&cHalt == 0 {
+			continue
+		}
+		ok := false
+		for _, g := range cues[i+1:] {
+			ok = ok || g.c.cls&cBarrier != 0 && g.start-h.end <= 32
+		}
+		if !ok {
+			return false
+		}
+		found = true
+	}
+	return found
+}
