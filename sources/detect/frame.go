@@ -142,6 +142,11 @@ func (r *reader) sentence(pi, si int) {
 	var named [2][]int
 	for _, span := range r.v.clauses(p, se) {
 		c := r.readClause(p, span, ms, excluded)
+		if !c.named() && c.feat&fNegated != 0 && span.joins {
+			// "Try paying with Alipay inside a WeChat mini program: you
+			// can't."
+			got = nil
+		}
 		if askFrom >= 0 && c.end > askFrom {
 			c.feat |= cQuestion
 		}
@@ -478,10 +483,8 @@ func (r *reader) parallel(p *para, c *clause) bool {
 			}
 		}
 	}
-	// The name must be the clause's subject: at its start, after a
-	// joining word.
-	t := strings.TrimLeft(p.f.lower[c.start:max(c.start, first)], " ,")
-	if first < 0 || len(t) > 0 && !r.v.hasPrefixWord("conjunctions", t) || len(t) > 16 {
+	// The name must be the clause's subject: no verb before it.
+	if first < 0 || p.hasCue(c.start, first, openers) {
 		return false
 	}
 	for _, h := range p.cuesIn(first, c.end) {

@@ -91,7 +91,9 @@ func (v *vocab) fullStop(f folded, i int) bool {
 	if j == len(s) {
 		return true
 	}
-	single := len(prev) == 1 || (len(prev) > 1 && prev[len(prev)-2] == '.')
+	// An initial ("J. Smith", "U.S.") stands alone; "16x." is a number.
+	alone := w == 0 || s[w-1] == ' '
+	single := alone && len(prev) == 1 || (len(prev) > 1 && prev[len(prev)-2] == '.')
 	next := s[j] >= 0x80 || (s[j] >= '0' && s[j] <= '9') || isUpper(f.cased[j])
 	return !slices.Contains(v.words["abbreviations"], prev) && !single && next
 }
