@@ -259,6 +259,9 @@ func (r *reader) readClause(p *para, sp clauseSpan, ms []int, excluded map[int]b
 		}
 	}
 	c.feat = r.v.derive(c.feat, p.f.lower, cues, c.end)
+	if c.feat&cDirective != 0 && r.v.contextDirective(p.f.lower[c.start:c.end], c.start, cues) {
+		c.feat &^= cDirective
+	}
 	if p.idx >= 0 {
 		c.feat &^= cToVerb // "to add" is a future only in a headline
 	}
@@ -906,4 +909,35 @@ func haltsBarrier(cues []cueHit) bool {
 		found = true
 	}
 	return found
+}
+
+// contextDirective reports whether a regulator's order in a clause is
+// only its context: it comes after the connection itself ("Alibaba
+// started accepting WeChat Pay in 2021 after regulators ordered an end to
+// blocking") or in a time clause ("since 2021, when regulators ordered …").
+func (v *vocab) contextDirective(s string, off int, cues []cueHit) bool {
+	pred := -1
+	for _, h := range cues {
+		if h.c.cls&cPredicate != 0 && pred < 0 {
+			pred = h.start
+		}
+		if h.c.cls&cDirective == 0 {
+			continue
+		}
+		if pred >= 0 && pred < h.start {
+			return true
+		}
+		before := strings.TrimRight(s[:h.start-off], " ")
+		if k := strings.LastIndexByte(before, ' '); k >= 0 && v.hasPrefixWord("subordinate_start", before[k+1:]) {
+			return true
+		}
+		if k := strings.LastIndexByte(before, ' '); k >= 0 {
+			prev := strings.TrimRight(before[:k], " ")
+			if j := strings.LastIndexByte(prev, ' '); j >= 0 && v.hasPrefixWord("subordinate_start", prev[j+1:]) {
+				return true // "when regulators ordered"
+			}
+		}
+		return false
+	}
+	return false
 }

@@ -68,6 +68,8 @@ func TestDecisionTable(t *testing.T) {
 		"a regulator's order": {
 			{"Regulators ordered WeChat and Taobao to stop blocking each other's links.", none},
 			{"监管部门要求微信与淘宝停止屏蔽彼此的链接。", none},
+			// An order that is only the connection's context does not count.
+			{"Ele.me began accepting WeChat Pay after regulators ordered an end to platform blocking.", kLaunched},
 		},
 		"each side to a third party": {
 			{"Alipay and WeChat Pay each connected to UnionPay's QuickPass network.", none},
