@@ -344,7 +344,10 @@ func (v *vocab) derive(f class, s string, cues []cueHit, end int) class {
 	if f&cHalt != 0 && haltsBarrier(cues) {
 		f = f&^cHalt | cUndo // "removed one of the most annoying steps"
 	}
-	if f&cSomeWord != 0 && f&cUsers != 0 {
+	// Some users as an audience, not as the source of a report ("some
+	// users said …").
+	f &^= cSome
+	if someUsers(cues) {
 		f |= cSome
 	}
 	if f&cNeg != 0 {
@@ -938,6 +941,30 @@ func (v *vocab) contextDirective(s string, off int, cues []cueHit) bool {
 			}
 		}
 		return false
+	}
+	return false
+}
+
+// someUsers reports whether a "some" word stands right before a users
+// word ("a small group of shoppers", 部分用户) that is not the subject of a
+// reporting verb ("some users said …": a source, not an audience).
+func someUsers(cues []cueHit) bool {
+	for i, h := range cues {
+		if h.c.cls&cSome != 0 && !(i+1 < len(cues) && cues[i+1].c.cls&cReported != 0 && cues[i+1].start-h.end <= 8) {
+			return true
+		}
+		if h.c.cls&cSomeWord == 0 {
+			continue
+		}
+		for j := i + 1; j < len(cues) && cues[j].start-h.end <= 20; j++ {
+			if cues[j].c.cls&cUsers == 0 {
+				continue
+			}
+			reported := j+1 < len(cues) && cues[j+1].c.cls&cReported != 0 && cues[j+1].start-cues[j].end <= 8
+			if !reported {
+				return true
+			}
+		}
 	}
 	return false
 }

@@ -136,6 +136,10 @@ func TestDecisionTable(t *testing.T) {
 			{"Some Tmall shoppers can now pay with WeChat Pay.", kTesting},
 			{"淘宝向部分用户开放微信支付。", kTesting},
 			{"阿里妈妈的朋友圈广告仅对品牌商家开放。", kTesting},
+			// Some users as the source of a report, some apps: no test.
+			{"Taote now accepts WeChat Pay, though some users said the option took a while to appear.", kLaunched},
+			{"Alibaba has begun accepting WeChat Pay in a handful of its apps, including Ele.me.", kLaunched},
+			{"部分用户反映，淘特已可使用微信支付。", kLaunched},
 		},
 		"in batches": {
 			{"Merchants on Tmall are invited in batches to place ads in WeChat Channels.", kTesting},
