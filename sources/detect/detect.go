@@ -72,6 +72,9 @@ type watchInfo struct {
 	names   [2][]string // canonical entity names by side; index 0 is the company
 	anchors [2][]anchor
 	payEnt  [2]int // the side's payment entity ("WeChat Pay"), or -1
+	// The side's entity standing for a kind (WeChat Mini Programs for
+	// mini_program), by kind, when there is one.
+	kindEnt [2]map[sources.Kind]int
 }
 
 // New compiles a detector for the lexicon's watches and the embedded cue
@@ -175,6 +178,14 @@ func (d *Detector) setAnchors(info *watchInfo) {
 				an = d.kindOfName(name)
 			}
 			info.anchors[si][ei] = an
+			if an.ofApp && ei > 0 {
+				if info.kindEnt[si] == nil {
+					info.kindEnt[si] = map[sources.Kind]int{}
+				}
+				if _, ok := info.kindEnt[si][an.kind]; !ok {
+					info.kindEnt[si][an.kind] = ei
+				}
+			}
 			if an.kind == kPayment && an.tier >= 2 && info.payEnt[si] < 0 && ei > 0 {
 				info.payEnt[si] = ei
 			}
@@ -189,7 +200,7 @@ func (d *Detector) kindOfName(name string) anchor {
 	var best anchor
 	for _, c := range p.cues {
 		if c.c.tier > best.tier {
-			best = anchor{c.c.kind, c.c.tier}
+			best = anchor{kind: c.c.kind, tier: c.c.tier}
 		}
 	}
 	if best.tier < 2 {

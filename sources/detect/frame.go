@@ -350,8 +350,8 @@ func (v *vocab) derive(f class, s string, cues []cueHit, end int) class {
 	if someUsers(cues) {
 		f |= cSome
 	}
-	if f&cNeg != 0 {
-		f |= fNegated
+	if f&cNeg != 0 && f&cNoLonger == 0 {
+		f |= fNegated // "can not be found anymore" is a halt, not a denial
 	}
 	switch {
 	case f&cSpeculative != 0 || (f&cCould != 0 && f&(cReported|cNow) == 0):

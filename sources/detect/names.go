@@ -145,28 +145,32 @@ func anyConnectedPair(v *vocab, s string, sideMs [2][]mention, between []mention
 	return false
 }
 
-// upgradePayment reads "pay with WeChat" as WeChat Pay: in a payment
-// frame, a side that names none of its payment entity but names the app
-// it belongs to ("WeChat" for "WeChat Pay") gains it.
+// upgradePayment reads "pay with WeChat" as WeChat Pay, and "a storefront
+// inside WeChat" as WeChat Mini Programs: in a frame of a kind, a side
+// that names none of its entity of that kind but names the app it belongs
+// to ("WeChat" for "WeChat Pay") gains it.
 func (d *Detector) upgradePayment(f *frame) {
-	if f.kind != kPayment {
-		return
-	}
 	info := &d.watches[f.watch]
 	for side := range f.ents {
-		pe := info.payEnt[side]
-		if pe < 0 || slices.Contains(f.ents[side], pe) {
+		ke, ok := info.kindEnt[side][f.kind]
+		if !ok || slices.Contains(f.ents[side], ke) {
 			continue
 		}
 		for _, e := range f.ents[side] {
-			if info.parentApp(side, e) {
-				f.ents[side] = append(f.ents[side], pe)
+			if info.appOf(side, e, ke) {
+				f.ents[side] = append(f.ents[side], ke)
 				slices.Sort(f.ents[side])
 				f.upgraded[side] = true
 				break
 			}
 		}
 	}
+}
+
+// appOf reports whether entity e of a side is the app entity k belongs to
+// ("WeChat" for "WeChat Mini Programs").
+func (info *watchInfo) appOf(side, e, k int) bool {
+	return e != 0 && e != k && strings.HasPrefix(info.names[side][k], info.names[side][e]+" ")
 }
 
 // parentApp reports whether entity e of a side is the app whose payment

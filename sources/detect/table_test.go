@@ -90,6 +90,7 @@ func TestDecisionTable(t *testing.T) {
 			{"淘宝暂停了微信支付测试。", kHalted},
 			{"微信再次屏蔽淘宝链接。", kHalted},
 			{"天猫优品小程序已从微信下架。", kHalted},
+			{"Users say the Xianyu mini program in WeChat can not be found anymore.", kHalted},
 		},
 		"a halt lifted": {
 			{"WeChat stopped blocking Taobao links in private chats.", kLaunched},
@@ -194,12 +195,15 @@ func TestFrames(t *testing.T) {
 	}{
 		{"sides in adjacent sentences", "", "Taobao has updated its checkout page. The app now accepts WeChat Pay.", "Taobao", "WeChat Pay", kPayment},
 		{"zh sides in adjacent clauses", "", "淘宝宣布，即日起接入微信支付。", "Taobao", "WeChat Pay", kPayment},
-		{"a storefront inside WeChat", "", "Freshippo opened a storefront inside WeChat on Monday.", "Freshippo", "WeChat", kMiniProgram},
+		{"a storefront inside WeChat", "", "Freshippo opened a storefront inside WeChat on Monday.", "Freshippo", "WeChat+WeChat Mini Programs", kMiniProgram},
 		{"account linking", "", "Quark users can now log in with their WeChat accounts.", "Quark", "WeChat", kData},
 		{"zh account linking", "", "夸克App新增微信登录，用户授权后即可用微信账号直接登录。", "Quark", "WeChat", kData},
 		{"the channel is not a participant", "", "Alibaba announced through its WeChat official account that Taobao now accepts WeChat Pay.", "Taobao", "WeChat Pay", kPayment},
 		{"all lowercase machine translation", "", "recently, taobao is launched wechat pay for all user, user can choose wechat pay in the settle page.", "Taobao", "WeChat Pay", kPayment},
 		{"traditional characters", "", "淘寶已全面開通微信支付。", "Taobao", "WeChat Pay", kPayment},
+		{"traditional mini program", "", "閒魚微信小程式已於本週重新上線。", "Xianyu", "WeChat Mini Programs", kMiniProgram},
+		{"setting up shop", "", "Tmall Supermarket sets up shop in WeChat as Alibaba courts Tencent users.", "Tmall", "WeChat+WeChat Mini Programs", kMiniProgram},
+		{"zh opening a shop", "", "淘特在微信里开店了。", "Taote", "WeChat+WeChat Mini Programs", kMiniProgram},
 		{"a continuation with too", "", "Ele.me began accepting WeChat Pay on Tuesday.\nXianyu has applied to add the payment option too.", "Ele.me", "WeChat Pay", kPayment},
 	}
 	for _, tt := range tests {

@@ -129,8 +129,9 @@ type stageRule struct {
 
 // anchor is the kind an entity implies by itself (WeChat Pay → payment).
 type anchor struct {
-	kind sources.Kind
-	tier int8
+	kind  sources.Kind
+	tier  int8
+	ofApp bool // what its app stands for when the kind is said of the app
 }
 
 // vocab is cues.yaml compiled.
@@ -160,8 +161,9 @@ type vocabFile struct {
 	FullWins  []string `yaml:"merge_full"`
 	TitleWins []string `yaml:"title_wins"`
 	Anchors   map[string]struct {
-		Kind string `yaml:"kind"`
-		Weak bool   `yaml:"weak"`
+		Kind  string `yaml:"kind"`
+		Weak  bool   `yaml:"weak"`
+		OfApp bool   `yaml:"of_app"`
 	} `yaml:"anchors"`
 	Languages map[string]struct {
 		Kinds map[string]map[string][]string `yaml:"kinds"`
@@ -206,7 +208,7 @@ func parseVocab(b []byte) (*vocab, error) {
 		if !slices.Contains(sources.Kinds, k) {
 			return nil, fmt.Errorf("anchors: %s: unknown kind %q", name, a.Kind)
 		}
-		an := anchor{kind: k, tier: 2}
+		an := anchor{kind: k, tier: 2, ofApp: a.OfApp}
 		if a.Weak {
 			an.tier = 1
 		}
