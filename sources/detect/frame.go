@@ -325,6 +325,9 @@ func inSpans(spans [][2]int, i int) bool {
 // halts; "some" with a users word restricts the audience; negation and
 // speculation.
 func (v *vocab) derive(f class, s string, cues []cueHit, end int) class {
+	if f&cHistory != 0 && v.attributiveHistory(s, cues) {
+		f &^= cHistory // "由此前的5个扩大至20个": 此前 qualifies a noun
+	}
 	if f&cNoLonger != 0 {
 		f |= cHalt
 		for i, h := range cues {
@@ -967,4 +970,28 @@ func someUsers(cues []cueHit) bool {
 		}
 	}
 	return false
+}
+
+// attributiveHistory reports whether every history word of a clause only
+// qualifies the noun after it ("此前的5个", "the earlier five cities"):
+// a qualifier word (的) follows it closely, with no punctuation between.
+func (v *vocab) attributiveHistory(s string, cues []cueHit) bool {
+	found := false
+	for _, h := range cues {
+		if h.c.cls&cHistory == 0 {
+			continue
+		}
+		rest := s[h.end:min(len(s), h.end+12)]
+		ok := false
+		for _, w := range v.words["owner_after_near"] {
+			if k := strings.Index(rest, w); k >= 0 && !strings.ContainsAny(rest[:k], ",.;:!?") {
+				ok = true
+			}
+		}
+		if !ok {
+			return false
+		}
+		found = true
+	}
+	return found
 }

@@ -121,6 +121,9 @@ func TestDecisionTable(t *testing.T) {
 			{"WeChat now also lets Taobao links open in group chats.", kExpanded},
 			{"淘宝的微信支付已扩大到全部商家。", kExpanded},
 			{"微信进一步开放淘宝链接，群聊中也可直接打开。", kExpanded},
+			// A pilot widened is an expansion; 此前 qualifying a noun is no history.
+			{"Alipay users can scan WeChat Pay codes in a pilot that expands to 20 cities.", kExpanded},
+			{"支付宝扫描微信支付收款码的试点城市，本周由此前的5个扩大至20个。", kExpanded},
 		},
 		"a restriction lifted": {
 			{"Taote now shows WeChat Pay on every order instead of only for some accounts.", kExpanded},
