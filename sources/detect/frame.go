@@ -137,7 +137,7 @@ func (r *reader) sentence(pi, si int) {
 	}
 	excluded := r.exclusions(p, se, ms)
 	askFrom := r.questionFrom(p, se)
-	var prev *clause
+	var prev, lead *clause
 	var got []*frame
 	var named [2][]int
 	for _, span := range r.v.clauses(p, se) {
@@ -152,6 +152,12 @@ func (r *reader) sentence(pi, si int) {
 		}
 		for side := range named {
 			named[side] = union(named[side], c.sides[side])
+		}
+		if lead != nil && lead.chunk == c.chunk && c.named() {
+			// "Under a pilot pushed by the central bank, WeChat users can
+			// scan …": the scope and modality of a nameless lead-in.
+			c.feat |= lead.feat & (cTrial | cSome | cBatches | modal)
+			lead = nil
 		}
 		r.borrow(c, prev, span, p, pi, si)
 		switch {
@@ -177,6 +183,8 @@ func (r *reader) sentence(pi, si int) {
 		}
 		if c.named() {
 			prev = c
+		} else if !c.complete() {
+			lead = c
 		}
 	}
 	if r.opensBack(p, se, pi) {

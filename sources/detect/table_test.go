@@ -95,6 +95,8 @@ func TestDecisionTable(t *testing.T) {
 		"a halt lifted": {
 			{"WeChat stopped blocking Taobao links in private chats.", kLaunched},
 			{"微信解除对淘宝链接的屏蔽。", kLaunched},
+			{"The Xianyu mini program is back on WeChat after a three-week pause.", kLaunched},
+			{"闲鱼微信小程序暂停服务三周后重新上线。", kLaunched},
 		},
 		"a plan": {
 			{"Alibaba said on Wednesday it plans to let Taobao shoppers pay with WeChat Pay.", kAnnounced},
@@ -134,6 +136,8 @@ func TestDecisionTable(t *testing.T) {
 			{"WeChat is testing Taobao links in group chats.", kTesting},
 			{"淘宝开始内测微信支付。", kTesting},
 			{"微信群聊灰度开放淘宝链接。", kTesting},
+			// The scope of a nameless lead-in clause.
+			{"Under a pilot backed by the central bank, Alipay users can now scan WeChat Pay codes.", kTesting},
 		},
 		"some users": {
 			{"Taobao opened WeChat Pay to a portion of its users.", kTesting},
