@@ -303,17 +303,21 @@ func excludesName(p *para, c *clause, ms []int, excluded map[int]bool) bool {
 }
 
 // describedSpans returns the comma-delimited segments of a clause that
-// hold an owner's name set aside ("Alimama, Alibaba's marketing technology
-// arm, and …"): they say what a name is, and their words of a kind say
-// nothing of what the clause reports.
+// hold only an owner's name set aside ("Alimama, Alibaba's marketing
+// technology arm, and …"): they say what a name is, and their words of a
+// kind say nothing of what the clause reports.
 func describedSpans(p *para, c *clause, ms []int, excluded map[int]bool) [][2]int {
 	var out [][2]int
 	for _, sg := range segments(p.f.lower, c.start, c.end) {
+		owner, other := false, false
 		for _, i := range ms {
-			if m := p.mentions[i]; excluded[i] && m.start >= sg[0] && m.end <= sg[1] {
-				out = append(out, sg)
-				break
+			if m := p.mentions[i]; m.start >= sg[0] && m.end <= sg[1] {
+				owner = owner || excluded[i]
+				other = other || !excluded[i]
 			}
+		}
+		if owner && !other {
+			out = append(out, sg)
 		}
 	}
 	return out

@@ -211,6 +211,7 @@ func TestFrames(t *testing.T) {
 		{"traditional mini program", "", "閒魚微信小程式已於本週重新上線。", "Xianyu", "WeChat Mini Programs", kMiniProgram},
 		{"setting up shop", "", "Tmall Supermarket sets up shop in WeChat as Alibaba courts Tencent users.", "Tmall", "WeChat+WeChat Mini Programs", kMiniProgram},
 		{"zh opening a shop", "", "淘特在微信里开店了。", "Taote", "WeChat+WeChat Mini Programs", kMiniProgram},
+		{"an owner's description in the same phrase", "", "Alibaba's bargain app Taobao Deals opens a storefront inside WeChat.", "Taote", "WeChat+WeChat Mini Programs", kMiniProgram},
 		{"a continuation with too", "", "Ele.me began accepting WeChat Pay on Tuesday.\nXianyu has applied to add the payment option too.", "Ele.me", "WeChat Pay", kPayment},
 	}
 	for _, tt := range tests {
