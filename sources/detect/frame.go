@@ -1,7 +1,6 @@
 package detect
 
 import (
-	"maps"
 	"slices"
 	"strings"
 
@@ -46,7 +45,7 @@ type clause struct {
 	sides      [2][]int
 	ms         [2][]mention
 	feat       class
-	kinds      map[sources.Kind]int
+	kinds      kindScores
 	date       sources.Date
 	borrowed   bool
 	lent       [2]bool // the sides borrowed
@@ -244,7 +243,7 @@ func (r *reader) mentionsIn(p *para, se sentence) []int {
 
 // readClause reads the names, features, kind words and date of a clause.
 func (r *reader) readClause(p *para, sp clauseSpan, ms []int, excluded map[int]bool) *clause {
-	c := &clause{start: sp.start, end: sp.end, chunk: sp.chunk, contrast: sp.contrast, sub: sp.sub, kinds: map[sources.Kind]int{}}
+	c := &clause{start: sp.start, end: sp.end, chunk: sp.chunk, contrast: sp.contrast, sub: sp.sub}
 	for _, i := range ms {
 		m := p.mentions[i]
 		if m.start < c.start || m.end > c.end || excluded[i] {
@@ -263,7 +262,7 @@ func (r *reader) readClause(p *para, sp clauseSpan, ms []int, excluded map[int]b
 	for _, h := range cues {
 		c.feat |= h.c.cls
 		if h.c.tier > 0 && !inSpans(described, h.start) {
-			c.kinds[h.c.kind] += 2 * int(h.c.tier) // a kind word says more than a name
+			c.kinds.add(h.c.kind, 2*int(h.c.tier)) // a kind word says more than a name
 		}
 	}
 	c.feat = r.v.derive(c.feat, p.f.lower, cues, c.end)
@@ -406,9 +405,7 @@ func (r *reader) borrow(c, prev *clause, sp clauseSpan, p *para, pi, si int) {
 		// A clause that names nothing goes on about the one before: it
 		// is about the same thing ("ads … appear in Moments, linking
 		// straight to stores").
-		for k, w := range prev.kinds {
-			c.kinds[k] += w
-		}
+		c.kinds.merge(prev.kinds)
 	}
 	var from [2][]int
 	var fromFeat class
@@ -437,9 +434,7 @@ func (r *reader) borrow(c, prev *clause, sp clauseSpan, p *para, pi, si int) {
 		c.feat |= fromFeat & modal
 		if fromPrev && c.named() && !prev.sub {
 			// The clause is about what the one before is about.
-			for k, w := range prev.kinds {
-				c.kinds[k] += w
-			}
+			c.kinds.merge(prev.kinds)
 		}
 	}
 }
@@ -456,7 +451,7 @@ func (r *reader) continued(c *clause, p *para, pi int) [2][]int {
 	switch {
 	case r.prevPi == pi && r.v.hasPrefixWord("pronouns", t):
 		return specificOnly(r.prevSides)
-	case c.feat&cAlso != 0 && len(c.kinds) > 0 && !r.parallel(p, c):
+	case c.feat&cAlso != 0 && c.kinds.any() && !r.parallel(p, c):
 		return specificOnly(r.prevSides)
 	case c.feat&cJoin != 0 && r.prevPi == pi && r.endsWithJoin(p, c):
 		// "当时，饿了么、优酷等阿里系App已率先接入": joined what the
@@ -468,7 +463,7 @@ func (r *reader) continued(c *clause, p *para, pi int) [2][]int {
 	case c.feat&stageFeatures != 0 && r.last != nil && r.lastPi >= pi-1 && r.last.watch == r.watch:
 		for side := range c.sides {
 			if len(c.sides[side]) > 0 && overlapsSpecific(c.sides[side], r.last.ents[side]) {
-				c.kinds[r.last.kind] += r.last.kindW // about what it was about
+				c.kinds.add(r.last.kind, r.last.kindW) // about what it was about
 				return r.last.ents
 			}
 		}
@@ -535,7 +530,7 @@ func (r *reader) clauseFrames(pi int, se sentence, c *clause) []*frame {
 // entities standing for different kinds into one clause per kind; the
 // entities without a kind of their own go with every part.
 func (r *reader) splitByAnchors(c *clause) []*clause {
-	if len(c.kinds) > 0 {
+	if c.kinds.any() {
 		return []*clause{c}
 	}
 	info := &r.d.watches[r.watch]
@@ -625,7 +620,7 @@ func (r *reader) frame(pi int, se sentence, c *clause) *frame {
 // clause has none.
 func (r *reader) kindOf(p *para, c *clause) (sources.Kind, int) {
 	info := &r.d.watches[r.watch]
-	score := maps.Clone(c.kinds)
+	score := c.kinds
 	for side := range c.sides {
 		// The clause's own names: a borrowed side's kind comes with the
 		// words the clause borrowed from.
@@ -637,21 +632,21 @@ func (r *reader) kindOf(p *para, c *clause) (sources.Kind, int) {
 		}
 		for _, e := range own {
 			if an := info.anchors[side][e]; an.kind != "" {
-				score[an.kind] += int(an.tier)
+				score.add(an.kind, int(an.tier))
 			}
 		}
 		for _, m := range c.ms[side] {
 			// A name the verb governs is what the clause is about
 			// ("菜鸟裹裹微信小程序正式上线", "accepts WeChat Pay").
 			if an := info.anchors[side][m.entity]; an.kind != "" && slices.Contains(c.sides[side], m.entity) && r.governed(p, c, m) {
-				score[an.kind] += 3 * int(an.tier)
+				score.add(an.kind, 3*int(an.tier))
 			}
 		}
 	}
 	var best sources.Kind
 	bw := 0
-	for _, k := range sources.Kinds {
-		w := score[k]
+	for i, k := range sources.Kinds {
+		w := score[i]
 		if w > bw || (w == bw && w > 0 && r.prior[k] > r.prior[best]) {
 			best, bw = k, w
 		}
@@ -1007,3 +1002,21 @@ func (v *vocab) attributiveHistory(s string, cues []cueHit) bool {
 	}
 	return found
 }
+
+// kindScores is the weight of each kind (in the order of sources.Kinds)
+// the words and names of a clause give.
+type kindScores [8]int
+
+func (s *kindScores) add(k sources.Kind, w int) {
+	if i := slices.Index(sources.Kinds, k); i >= 0 && i < len(s) {
+		s[i] += w
+	}
+}
+
+func (s *kindScores) merge(o kindScores) {
+	for i := range s {
+		s[i] += o[i]
+	}
+}
+
+func (s *kindScores) any() bool { return *s != kindScores{} }

@@ -1,9 +1,6 @@
 package detect
 
-import (
-	"slices"
-	"strings"
-)
+import "strings"
 
 // Names that only say whose another name is are not participants of what
 // the sentence reports: "Alibaba's Taobao", "Alibaba-owned Ele.me",
@@ -16,7 +13,8 @@ import (
 // owners marks in out the mentions of a sentence (indexes into p.mentions)
 // that only name the owner of another name of their side.
 func (r *reader) owners(p *para, se sentence, ms []int, out map[int]bool) {
-	o := ownerScan{v: r.v, p: p, s: p.f.lower, se: se, ms: ms}
+	o := ownerScan{v: r.v, p: p, s: p.f.lower, se: se, ms: ms,
+		after: r.v.words["owner_after"], before: r.v.words["owner_before"]}
 	for _, i := range ms {
 		if o.owner(i) {
 			out[i] = true
@@ -26,11 +24,12 @@ func (r *reader) owners(p *para, se sentence, ms []int, out map[int]bool) {
 
 // ownerScan looks for owners in one sentence.
 type ownerScan struct {
-	v  *vocab
-	p  *para
-	s  string
-	se sentence
-	ms []int
+	v             *vocab
+	p             *para
+	s             string
+	se            sentence
+	ms            []int
+	after, before []string // owner words after and before a name
 }
 
 // owner reports whether mention i only says whose another name is.
@@ -53,7 +52,7 @@ func (o *ownerScan) owner(i int) bool {
 	// "Amap, the navigation app owned by Alibaba": the owned name comes
 	// first.
 	before := strings.TrimRight(o.s[o.se.start:x.start], " ")
-	for _, w := range o.v.words["owner_before"] {
+	for _, w := range o.before {
 		if strings.HasSuffix(before, w) && (!isLatin(w[0]) || len(before) == len(w) || before[len(before)-len(w)-1] == ' ') {
 			_, ok := o.owned(i, max(o.se.start, x.start-120), x.start)
 			return ok
@@ -66,7 +65,7 @@ func (o *ownerScan) owner(i int) bool {
 // "Alibaba's", 旗下, "the Taobao e-commerce sector" (a generic noun within
 // the next three words), 阿里生态.
 func (o *ownerScan) modifier(x mention, after string) bool {
-	for _, w := range o.v.words["owner_after"] {
+	for _, w := range o.after {
 		if ownerWordAt(after, w) {
 			return true
 		}
@@ -173,7 +172,7 @@ func (v *vocab) nounWithin(s string, n int) bool {
 			end = len(s)
 		}
 		w := s[:end]
-		if slices.Contains(v.words["owner_nouns"], w) {
+		if v.ownerNouns[w] {
 			return true
 		}
 		s = s[end:]

@@ -35,7 +35,11 @@ func (v *vocab) splitSentences(p *para) {
 		start = end
 	}
 	for i := 0; i < len(s); {
-		end, n := v.sentenceEnd(p.f, i)
+		if c := s[i]; c < 0x80 && c != '.' && c != '!' && c != '?' {
+			i++ // most bytes cannot end a sentence
+			continue
+		}
+		end, n := v.sentenceEnd(&p.f, i)
 		if end < 0 {
 			i += n
 			continue
@@ -52,7 +56,7 @@ func (v *vocab) splitSentences(p *para) {
 
 // sentenceEnd returns where a sentence ends if the character at i ends
 // it (or -1), and the character's length.
-func (v *vocab) sentenceEnd(f folded, i int) (end, n int) {
+func (v *vocab) sentenceEnd(f *folded, i int) (end, n int) {
 	s := f.lower
 	switch c := s[i]; {
 	case c == '!' || c == '?':
@@ -74,7 +78,7 @@ func (v *vocab) sentenceEnd(f folded, i int) (end, n int) {
 // fullStop reports whether the dot at i ends a sentence: not after an
 // abbreviation or an initial, and before a capital, a digit, Chinese or
 // the end.
-func (v *vocab) fullStop(f folded, i int) bool {
+func (v *vocab) fullStop(f *folded, i int) bool {
 	s := f.lower
 	if i+1 < len(s) && s[i+1] != ' ' && s[i+1] != '"' && s[i+1] != '\'' {
 		return false
@@ -95,7 +99,7 @@ func (v *vocab) fullStop(f folded, i int) bool {
 	alone := w == 0 || s[w-1] == ' '
 	single := alone && len(prev) == 1 || (len(prev) > 1 && prev[len(prev)-2] == '.')
 	next := s[j] >= 0x80 || (s[j] >= '0' && s[j] <= '9') || isUpper(f.cased[j])
-	return !slices.Contains(v.words["abbreviations"], prev) && !single && next
+	return !v.abbrev[prev] && !single && next
 }
 
 // closingMarks moves a sentence's end past the closing quotes and
@@ -170,6 +174,8 @@ func punctCut(p *para, se *sentence, i int) (cut, bool) {
 		return cut{i + 1, i, false, '-'}, true
 	case c != ' ' || !inner:
 		return cut{}, false
+	case s[i-1] < 0x80 && s[i+1] < 0x80 && s[i-1] != '"' && s[i+1] != '"':
+		return cut{}, false // a space between Latin words: the common case
 	}
 	prev, next := lastRune(s, i), nextRune(s, i+1)
 	zh := func(r rune) bool { return isHan(r) || r == '"' }

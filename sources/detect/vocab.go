@@ -136,10 +136,12 @@ type anchor struct {
 
 // vocab is cues.yaml compiled.
 type vocab struct {
-	phrases map[string]cue // folded phrase (with "*" for a stem) → meaning
-	words   map[string][]string
-	table   []stageRule
-	merge   map[sources.Stage]int // lower wins
+	phrases    map[string]cue // folded phrase (with "*" for a stem) → meaning
+	words      map[string][]string
+	abbrev     map[string]bool // words["abbreviations"], for lookups
+	ownerNouns map[string]bool // words["owner_nouns"]
+	table      []stageRule
+	merge      map[sources.Stage]int // lower wins
 	// restricts: what a test must say to win over a launch in one sentence.
 	restricts class
 	// fullWins: what makes a launch win over a test it merges with.
@@ -200,6 +202,7 @@ func parseVocab(b []byte) (*vocab, error) {
 			return nil, err
 		}
 	}
+	v.abbrev, v.ownerNouns = wordSet(v.words["abbreviations"]), wordSet(v.words["owner_nouns"])
 	if err := v.addStages(&f); err != nil {
 		return nil, err
 	}
@@ -381,4 +384,12 @@ func (v *vocab) featNames(f class) string {
 	}
 	slices.Sort(out)
 	return strings.Join(out, ",")
+}
+
+func wordSet(ws []string) map[string]bool {
+	m := make(map[string]bool, len(ws))
+	for _, w := range ws {
+		m[w] = true
+	}
+	return m
 }
