@@ -134,73 +134,92 @@ func (r *reader) sentence(pi, si int) {
 		r.prevSides, r.prevPi = [2][]int{}, pi
 		return
 	}
-	excluded := r.exclusions(p, se, ms)
-	askFrom := r.questionFrom(p, se)
-	var prev, lead *clause
-	var got []*frame
-	var named [2][]int
+	st := &sentenceRead{pi: pi, si: si, se: se, ms: ms, date: date,
+		excluded: r.exclusions(p, se, ms), askFrom: r.questionFrom(p, se)}
 	for _, span := range r.v.clauses(p, se) {
-		c := r.readClause(p, span, ms, excluded)
-		if !c.named() && c.feat&fNegated != 0 && span.joins {
-			// "Try paying with Alipay inside a WeChat mini program: you
-			// can't."
-			got = nil
-		}
-		if askFrom >= 0 && c.end > askFrom {
-			c.feat |= cQuestion
-		}
-		for side := range named {
-			named[side] = union(named[side], c.sides[side])
-		}
-		if lead != nil && lead.chunk == c.chunk && c.named() {
-			// "Under a pilot pushed by the central bank, WeChat users can
-			// scan …": the scope and modality of a nameless lead-in.
-			c.feat |= lead.feat & (cTrial | cSome | cBatches | modal)
-			lead = nil
-		}
-		r.borrow(c, prev, span, p, pi, si)
-		switch {
-		case c.date.IsZero() && c.feat&(cRecent|cNow) == 0:
-			c.date = date // a clause that says "now" is not of the date before
-		case !span.relative:
-			// The date of the sentence from here on; a relative
-			// clause's ("which went live in June") is its own.
-			date = c.date
-			r.carry = date
-		}
-		if c.complete() {
-			for _, f := range r.clauseFrames(pi, se, c) {
-				if span.participle && len(got) > 0 {
-					// "…, extending the option that Taobao switched
-					// on last month to imported goods": it says how
-					// far the statement before goes.
-					r.refine(got[len(got)-1], f)
-					continue
-				}
-				got = r.mergeInSentence(got, f)
+		r.clause(st, span)
+	}
+	r.record(st)
+}
+
+// sentenceRead is the state of reading one sentence's clauses in order.
+type sentenceRead struct {
+	pi, si     int
+	se         sentence
+	ms         []int
+	excluded   map[int]bool
+	askFrom    int
+	date       sources.Date // the date of the sentence so far
+	prev, lead *clause      // the last clause that named something; a nameless lead-in
+	got        []*frame
+	named      [2][]int
+}
+
+// clause reads one clause of the sentence into its frames.
+func (r *reader) clause(st *sentenceRead, span clauseSpan) {
+	p := r.paras[st.pi]
+	c := r.readClause(p, span, st.ms, st.excluded)
+	if !c.named() && c.feat&fNegated != 0 && span.joins {
+		st.got = nil // "Try paying with Alipay inside a WeChat mini program: you can't."
+	}
+	if st.askFrom >= 0 && c.end > st.askFrom {
+		c.feat |= cQuestion
+	}
+	for side := range st.named {
+		st.named[side] = union(st.named[side], c.sides[side])
+	}
+	if st.lead != nil && st.lead.chunk == c.chunk && c.named() {
+		// "Under a pilot pushed by the central bank, WeChat users can
+		// scan …": the scope and modality of a nameless lead-in.
+		c.feat |= st.lead.feat & (cTrial | cSome | cBatches | modal)
+		st.lead = nil
+	}
+	r.borrow(c, st.prev, span, p, st.pi, st.si)
+	switch {
+	case c.date.IsZero() && c.feat&(cRecent|cNow) == 0:
+		c.date = st.date // a clause that says "now" is not of the date before
+	case !span.relative:
+		// The date of the sentence from here on; a relative clause's
+		// ("which went live in June") is its own.
+		st.date = c.date
+		r.carry = st.date
+	}
+	if c.complete() {
+		for _, f := range r.clauseFrames(st.pi, st.se, c) {
+			if span.participle && len(st.got) > 0 {
+				// "…, extending the option that Taobao switched on last
+				// month to imported goods": how far the statement before goes.
+				r.refine(st.got[len(st.got)-1], f)
+				continue
 			}
-		}
-		if c.named() {
-			prev = c
-		} else if !c.complete() {
-			lead = c
+			st.got = r.mergeInSentence(st.got, f)
 		}
 	}
-	if r.opensBack(p, se, pi) {
+	if c.named() {
+		st.prev = c
+	} else if !c.complete() {
+		st.lead = c
+	}
+}
+
+// record keeps the frames of a sentence read.
+func (r *reader) record(st *sentenceRead) {
+	p := r.paras[st.pi]
+	if r.opensBack(p, st.se, st.pi) {
 		// "Under the arrangement, brands that buy ads in WeChat …": the
 		// statement read last, in more words.
-		for _, f := range got {
+		for _, f := range st.got {
 			if overlapsSpecific(r.last.ents[0], f.ents[0]) || overlapsSpecific(r.last.ents[1], f.ents[1]) {
 				f.kind = r.last.kind
 			}
 		}
 	}
-	for _, f := range got {
+	for _, f := range st.got {
 		f.order = len(r.frames)
 		r.frames = append(r.frames, f)
-		r.last, r.lastPi = f, pi
+		r.last, r.lastPi = f, st.pi
 	}
-	r.prevSides, r.prevPi = named, pi
+	r.prevSides, r.prevPi = st.named, st.pi
 }
 
 // questionFrom returns where the asking part of a sentence starts (its
