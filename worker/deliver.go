@@ -45,8 +45,17 @@ const (
 // dropped. A message whose earlier attempt went unanswered is first looked
 // up in Slack, so a message Slack stored is never posted twice.
 func (w *Worker) Deliver(ctx context.Context, budget time.Duration) (DeliveryReport, error) {
-	w.deliver.Lock()
-	defer w.deliver.Unlock()
+	return w.deliverUntil(ctx, ctx, budget)
+}
+
+// deliverUntil is Deliver that takes no further message once stop is done,
+// while the post in flight keeps ctx (the shutdown window).
+func (w *Worker) deliverUntil(ctx, stop context.Context, budget time.Duration) (DeliveryReport, error) {
+	if budget <= 0 {
+		budget = time.Minute
+	}
+	w.sending.Lock()
+	defer w.sending.Unlock()
 	var rep DeliveryReport
 	deadline := time.Now().Add(budget)
 	defer func() {
@@ -65,7 +74,7 @@ func (w *Worker) Deliver(ctx context.Context, budget time.Duration) (DeliveryRep
 		w.keyPrefix = "wallwatch-" + id + "-"
 	}
 	var fatal error
-	for fatal == nil && ctx.Err() == nil {
+	for fatal == nil && ctx.Err() == nil && stop.Err() == nil {
 		ds, err := w.cfg.Store.Claim(ctx, w.owner, w.cfg.Now(), leaseFor, claimBatch, Alive)
 		if err != nil {
 			return rep, fmt.Errorf("claim deliveries: %w", err)
@@ -74,7 +83,7 @@ func (w *Worker) Deliver(ctx context.Context, budget time.Duration) (DeliveryRep
 			break
 		}
 		for _, d := range ds {
-			if ctx.Err() != nil {
+			if ctx.Err() != nil || stop.Err() != nil {
 				break
 			}
 			if fatal != nil {
@@ -91,7 +100,10 @@ func (w *Worker) Deliver(ctx context.Context, budget time.Duration) (DeliveryRep
 	if fatal != nil {
 		return rep, fatal
 	}
-	return rep, ctx.Err()
+	if err := ctx.Err(); err != nil {
+		return rep, err
+	}
+	return rep, context.Cause(stop)
 }
 
 func (w *Worker) deliverOne(ctx context.Context, d store.Delivery, deadline time.Time, rep *DeliveryReport) error {

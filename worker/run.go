@@ -82,17 +82,7 @@ func (w *Worker) RunOnce(ctx context.Context, opts RunOptions) (Report, error) {
 	if err != nil {
 		return Report{}, err
 	}
-	rep := Report{Sources: make([]SourceReport, len(srcs))}
-	seen := &runSeen{urls: map[string]bool{}}
-	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(w.cfg.SourceConcurrency)
-	for i, s := range srcs {
-		g.Go(func() error {
-			rep.Sources[i] = w.runSource(gctx, s, opts, seen)
-			return nil
-		})
-	}
-	_ = g.Wait()
+	rep := Report{Sources: w.pass(ctx, ctx, srcs, opts)}
 	if err := ctx.Err(); err != nil {
 		rep.Duration = time.Since(start)
 		return rep, err
@@ -111,8 +101,35 @@ func (w *Worker) RunOnce(ctx context.Context, opts RunOptions) (Report, error) {
 		rep.Delivery, err = w.Deliver(ctx, budget)
 	}
 	rep.Duration = time.Since(start)
-	w.m.RunDuration.Observe(rep.Duration.Seconds())
 	return rep, err
+}
+
+// pass runs srcs through the worker's one bounded pool of sources, so that
+// run-once and every schedule of serve share one limit, and returns their
+// reports in order. No source starts once stop is done; ctx is the sources'
+// work. The pass's duration is the run-duration metric.
+func (w *Worker) pass(ctx, stop context.Context, srcs []Source, opts RunOptions) []SourceReport {
+	start := time.Now()
+	reps := make([]SourceReport, len(srcs))
+	seen := &runSeen{urls: map[string]bool{}}
+	var wg sync.WaitGroup
+	for i, s := range srcs {
+		select {
+		case w.pool <- struct{}{}:
+		case <-stop.Done():
+			reps[i] = SourceReport{Name: s.Name(), Err: context.Cause(stop)}
+			continue
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer func() { <-w.pool }()
+			reps[i] = w.runSource(ctx, s, opts, seen)
+		}()
+	}
+	wg.Wait()
+	w.m.RunDuration.Observe(time.Since(start).Seconds())
+	return reps
 }
 
 func (w *Worker) pick(names []string) ([]Source, error) {

@@ -57,10 +57,12 @@ type Worker struct {
 	m     *Metrics
 	owner string
 
+	pool chan struct{} // the one bounded pool of sources: a slot per source in progress
+
 	mu        sync.Mutex
 	running   map[string]bool // sources with a pass in progress
-	deliver   sync.Mutex      // one sender at a time in this process
-	keyPrefix string          // idempotency key prefix; set under deliver
+	sending   sync.Mutex      // one sender at a time in this process
+	keyPrefix string          // idempotency key prefix; set under sending
 }
 
 // New returns a Worker.
@@ -91,7 +93,8 @@ func New(cfg Config) (*Worker, error) {
 			return nil, fmt.Errorf("worker: source %s: %w", s.Name(), err)
 		}
 	}
-	return &Worker{cfg: cfg, log: cfg.Logger, m: cfg.Metrics, owner: Owner(), running: map[string]bool{}}, nil
+	return &Worker{cfg: cfg, log: cfg.Logger, m: cfg.Metrics, owner: Owner(), running: map[string]bool{},
+		pool: make(chan struct{}, cfg.SourceConcurrency)}, nil
 }
 
 // Metrics returns the worker's metrics.
