@@ -33,6 +33,10 @@ type RunOptions struct {
 	NoDelivery bool
 	// IgnoreDeferral fetches sources even when an earlier failure deferred them.
 	IgnoreDeferral bool
+	// Force fetches every source now and in full: deferrals are ignored and
+	// no request is conditional, so every item not yet recorded is fetched
+	// again (run-once --force).
+	Force bool
 	// DeliveryBudget bounds how long in-run delivery retries may wait.
 	DeliveryBudget time.Duration
 	// Progress, when set, is told of listing pages read during backfills.
@@ -192,7 +196,7 @@ func (w *Worker) runSource(ctx context.Context, s Source, opts RunOptions, seen 
 		return rep
 	}
 	st.Name = name
-	if !opts.IgnoreDeferral && opts.Since.IsZero() && st.NextAttempt.After(now) {
+	if !opts.IgnoreDeferral && !opts.Force && opts.Since.IsZero() && st.NextAttempt.After(now) {
 		rep.DeferredUntil = st.NextAttempt
 		w.m.SourceFetches.WithLabelValues(name, "deferred").Inc()
 		log.Info("deferred by an earlier failure", "until", st.NextAttempt.UTC().Format(time.RFC3339), "last_error", st.LastError)
@@ -201,6 +205,9 @@ func (w *Worker) runSource(ctx context.Context, s Source, opts RunOptions, seen 
 	st.LastAttempt = now
 
 	req := sources.ListRequest{Since: opts.Since, Known: st.Validators}
+	if opts.Force {
+		req.Known = nil
+	}
 	if opts.Progress != nil {
 		req.Progress = func(page, items int) { opts.Progress(name, page, items) }
 	}
@@ -346,9 +353,9 @@ func (w *Worker) succeedSource(ctx context.Context, log *slog.Logger, st *store.
 }
 
 // transient reports whether a page failed for a reason that may pass:
-// timeouts, network errors, 5xx, 408, 429, a cancelled run. Parse errors and
-// refusals (4xx, robots.txt, the address guard, content type, size) are for
-// good.
+// timeouts, network errors, 5xx, 408, 429, a robots.txt that could not be
+// read, a cancelled run. Parse errors and refusals (4xx, a robots.txt that
+// disallows the page, the address guard, content type, size) are for good.
 func transient(err error) bool {
 	var se *fetch.StatusError
 	switch {

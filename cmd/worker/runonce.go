@@ -43,7 +43,7 @@ func (a *app) runOnceCmd() *cobra.Command {
 				return err
 			}
 			defer st.Close()
-			opts := worker.RunOptions{Sources: names, Since: sinceT, NoAlerts: noAlerts, IgnoreDeferral: force}
+			opts := worker.RunOptions{Sources: names, Since: sinceT, NoAlerts: noAlerts, Force: force}
 			if !sinceT.IsZero() {
 				opts.Progress = a.progress(log)
 			}
@@ -57,7 +57,7 @@ func (a *app) runOnceCmd() *cobra.Command {
 	f.StringVar(&since, "since", "", "backfill: follow listing pages back to this date (YYYY-MM-DD)")
 	f.BoolVar(&dryRun, "dry-run", false, "print the Slack payloads that would be posted instead of posting them")
 	f.BoolVar(&noAlerts, "no-alerts", false, "record events for the timeline without alerting them")
-	f.BoolVar(&force, "force", false, "fetch sources that an earlier failure deferred (backoff or Retry-After) now")
+	f.BoolVar(&force, "force", false, "fetch every source now and in full: ignore deferrals (backoff, Retry-After) and validators, so every item not yet recorded is fetched again")
 	return cmd
 }
 
