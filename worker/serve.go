@@ -251,8 +251,9 @@ func (w *Worker) deliveryLoop(workCtx, stop context.Context, kick <-chan struct{
 	}
 }
 
-// Handler serves /healthz (alive), /readyz (database open and migrated),
-// /metrics (Prometheus text) and the read-only views of package web.
+// Handler serves /healthz (alive), /readyz (see Ready: the database
+// answers, deliveries are not refused, no alert waits too long), /metrics
+// (Prometheus text) and the read-only views of package web.
 func (w *Worker) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(rw http.ResponseWriter, _ *http.Request) {
@@ -263,7 +264,7 @@ func (w *Worker) Handler() http.Handler {
 		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 		defer cancel()
 		rw.Header().Set("Content-Type", "text/plain; charset=utf-8")
-		if err := w.cfg.Store.Ready(ctx); err != nil {
+		if err := w.Ready(ctx); err != nil {
 			rw.WriteHeader(http.StatusServiceUnavailable)
 			_, _ = fmt.Fprintf(rw, "not ready: %v\n", err)
 			return

@@ -128,8 +128,26 @@ func TestServeSoakGoroutinesAndHeapStayFlat(t *testing.T) {
 	if h1 > h0+h0/2+(1<<20) {
 		t.Errorf("heap grew from %d KiB to %d KiB over 100 passes", h0>>10, h1>>10)
 	}
+	if n := runDurations(t, w); n < 100 {
+		t.Errorf("worker_run_duration_seconds has %d samples after 120 passes", n)
+	}
 	cancel()
 	if err := <-done; err != nil {
 		t.Fatal(err)
 	}
+}
+
+// runDurations is the sample count of the run-duration histogram.
+func runDurations(t *testing.T, w *Worker) uint64 {
+	t.Helper()
+	mfs, err := w.m.Registry.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, mf := range mfs {
+		if mf.GetName() == "worker_run_duration_seconds" {
+			return mf.GetMetric()[0].GetHistogram().GetSampleCount()
+		}
+	}
+	return 0
 }

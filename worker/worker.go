@@ -27,6 +27,9 @@ type Source struct {
 	sources.Source
 	URL      string // the source's own URL; with allow_private_networks its origin may be private
 	Schedule string // cron spec; "" = the default schedule
+	// MaxNewItems caps the new items one pass reads, newest first; the
+	// rest are read on later passes. 0 = no cap. Backfills are not capped.
+	MaxNewItems int
 }
 
 // Config holds everything a Worker needs, built once in cmd/worker.
@@ -45,7 +48,14 @@ type Config struct {
 	ArticleConcurrency int
 	// SourceConcurrency bounds the sources processed at once.
 	SourceConcurrency int
-	// Now is the clock; nil = time.Now.
+	// DeliveryDeadline bounds one delivery step (a post in flight at the
+	// deadline is cut off); 0 = DefaultDeliveryDeadline.
+	DeliveryDeadline time.Duration
+	// MaxPendingAge is how long an alert may wait in the outbox before the
+	// worker is not ready; 0 = DefaultMaxPendingAge.
+	MaxPendingAge time.Duration
+	// Now is the clock of the pass and of delivery (stored times, due
+	// times, rate-limit holds); nil = time.Now.
 	Now func() time.Time
 }
 
@@ -63,6 +73,7 @@ type Worker struct {
 	running   map[string]bool // sources with a pass in progress
 	sending   sync.Mutex      // one sender at a time in this process
 	keyPrefix string          // idempotency key prefix; set under sending
+	health    deliveryHealth
 }
 
 // New returns a Worker.
@@ -87,6 +98,12 @@ func New(cfg Config) (*Worker, error) {
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
+	}
+	if cfg.DeliveryDeadline <= 0 {
+		cfg.DeliveryDeadline = DefaultDeliveryDeadline
+	}
+	if cfg.MaxPendingAge <= 0 {
+		cfg.MaxPendingAge = DefaultMaxPendingAge
 	}
 	for _, s := range cfg.Sources {
 		if _, err := url.Parse(s.URL); err != nil {

@@ -87,21 +87,23 @@ func (a *app) progress(log interface{ Info(string, ...any) }) func(source string
 
 // writeSummary prints what the run did, naming every failed source and why.
 func writeSummary(w io.Writer, rep worker.Report) {
-	var items, fresh, articles, events, headline, artErrs int
+	var items, fresh, later, articles, events, headline, artErrs int
 	for _, s := range rep.Sources {
 		items += s.Items
 		fresh += s.New
+		later += s.Later
 		articles += s.Articles
 		events += s.Events
 		headline += s.Headline
 		artErrs += len(s.ArticleErrors)
 	}
 	failed := rep.Failed()
-	fmt.Fprintf(w, "run: %d sources (%d failed), %d items, %d new, %d articles recorded, %d events (%d headline), %d pages failed; "+
-		"alerts posted %d, replies %d, already in Slack %d, left for retry %d, pending %d (%s)\n",
-		len(rep.Sources), len(failed), items, fresh, articles, events, headline, artErrs,
-		rep.Delivery.Posted, rep.Delivery.Replies, rep.Delivery.Found, rep.Delivery.Retrying, rep.Delivery.Pending,
-		rep.Duration.Round(1e6))
+	d := rep.Delivery
+	fmt.Fprintf(w, "run: %d sources (%d failed), %d items, %d new (%d left for later passes), %d articles recorded, "+
+		"%d not recorded, %d events (%d headline), %d pages failed; alerts posted %d, replies %d, already in Slack %d, "+
+		"left for retry %d, refused %d, held by a rate limit %d, pending %d (%s)\n",
+		len(rep.Sources), len(failed), items, fresh, later, articles, len(rep.RecordErrors()), events, headline, artErrs,
+		d.Posted, d.Replies, d.Found, d.Retrying, d.Failed, d.Held, d.Pending, rep.Duration.Round(1e6))
 	sort.Slice(failed, func(i, j int) bool { return failed[i].Name < failed[j].Name })
 	for _, s := range failed {
 		fmt.Fprintf(w, "source %s failed: %s\n", s.Name, oneLine(s.Err.Error()))
@@ -114,8 +116,11 @@ func writeSummary(w io.Writer, rep worker.Report) {
 			fmt.Fprintf(w, "source %s: page skipped: %s\n", s.Name, oneLine(e.Error()))
 		}
 	}
-	if n := rep.Delivery.Unconfirmed; n > 0 {
+	if n := d.Unconfirmed; n > 0 {
 		fmt.Fprintf(w, "%d alerts not posted a third time: two posts went unanswered and may both be in the channel\n", n)
+	}
+	if !d.HeldUntil.IsZero() && d.Held > 0 {
+		fmt.Fprintf(w, "deliveries held back by a Slack rate limit until %s\n", d.HeldUntil.Format("2006-01-02 15:04:05 MST"))
 	}
 }
 
