@@ -206,8 +206,12 @@ func parse(name string, data []byte, env Getenv) (*Config, error) {
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		return nil, fmt.Errorf("config %s: %w: %s", name, ErrInvalid, yamlReason(err))
 	}
+	var root *yaml.Node
 	if len(doc.Content) > 0 {
-		root := doc.Content[0]
+		root = doc.Content[0]
+	}
+	slack := readSlackSettings(root, env)
+	if root != nil {
 		if err := checkKeys(root, reflect.TypeOf(cfg), ""); err != nil {
 			return nil, fmt.Errorf("config %s: %w", name, err)
 		}
@@ -220,7 +224,7 @@ func parse(name string, data []byte, env Getenv) (*Config, error) {
 		}
 	}
 	applyEnv(&cfg, env)
-	if err := checkEnvSecretShapes(&cfg); err != nil {
+	if err := errors.Join(checkEnvSecretShapes(&cfg), checkSlack(&cfg, slack)); err != nil {
 		return nil, fmt.Errorf("config %s: %w", name, err)
 	}
 	if err := cfg.Validate(); err != nil {
