@@ -76,3 +76,53 @@ func (s *Store) Outbox(ctx context.Context, now time.Time) (OutboxState, error) 
 	st.OldestPending = timeOrZero(oldest)
 	return st, nil
 }
+
+// Printed is the notifier name of standard output.
+const Printed = "stdout"
+
+// RequeuePrinted makes the alerts that were only printed to standard output
+// (and queued at or after since; zero for all) pending again, with the
+// thread replies standard output could not post, so that a Slack notifier
+// delivers them: a database that began without Slack catches up. It returns
+// how many alerts and replies it queued.
+func (s *Store) RequeuePrinted(ctx context.Context, since, now time.Time) (alerts, replies int, err error) {
+	err = s.write(ctx, func(tx *sql.Tx) error {
+		args := []any{sql.Named("via", Printed), sql.Named("since", unixOrZero(since)), sql.Named("now", now.Unix())}
+		if _, err := tx.ExecContext(ctx, `
+			UPDATE developments SET channel = NULL, ts = NULL WHERE alert_id IN (
+				SELECT id FROM outbox WHERE kind = 'alert' AND state = 'sent' AND via = :via AND created_at >= :since)`,
+			args...); err != nil {
+			return fmt.Errorf("developments: %w", err)
+		}
+		res, err := tx.ExecContext(ctx, `
+			UPDATE outbox SET state = 'pending', via = NULL, attempts = 0, unconfirmed = 0, first_attempt = NULL, last_attempt = NULL,
+				next_attempt = :now, channel = NULL, ts = NULL, sent_at = NULL, last_error = '', lease_owner = NULL, lease_until = NULL
+			WHERE kind = 'alert' AND state = 'sent' AND via = :via AND created_at >= :since`, args...)
+		if err != nil {
+			return fmt.Errorf("alerts: %w", err)
+		}
+		n, _ := res.RowsAffected()
+		alerts = int(n)
+		res, err = tx.ExecContext(ctx, `
+			UPDATE outbox SET state = 'pending', via = NULL, next_attempt = :now, last_error = '', lease_owner = NULL, lease_until = NULL
+			WHERE kind = 'reply' AND state = 'skipped' AND via = :via
+			  AND parent_id IN (SELECT id FROM outbox WHERE kind = 'alert' AND state = 'pending')`, args...)
+		if err != nil {
+			return fmt.Errorf("replies: %w", err)
+		}
+		n, _ = res.RowsAffected()
+		replies = int(n)
+		return nil
+	})
+	if err != nil {
+		return 0, 0, fmt.Errorf("requeue printed alerts: %w", err)
+	}
+	return alerts, replies, nil
+}
+
+func unixOrZero(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.Unix()
+}

@@ -199,7 +199,7 @@ func (w *Worker) deliverOne(ctx context.Context, d store.Delivery, deadline time
 		if n.Threads() {
 			reason = "parent message has no ts"
 		}
-		if err := w.cfg.Store.MarkSkipped(ctx, d.ID, w.owner, reason); err != nil {
+		if err := w.cfg.Store.MarkSkippedVia(ctx, d.ID, w.owner, n.Name(), reason); err != nil {
 			log.Error("mark skipped", "error", err)
 		}
 		rep.Skipped++
@@ -301,7 +301,7 @@ func (w *Worker) tryDeliver(ctx context.Context, d store.Delivery, msg alerts.Me
 			return fmt.Errorf("look up earlier attempt: %w", err)
 		}
 		if ok {
-			if err := w.cfg.Store.MarkSent(mctx, d.ID, w.owner, r.Channel, r.TS, w.cfg.Now()); err != nil {
+			if err := w.cfg.Store.MarkSentVia(mctx, d.ID, w.owner, n.Name(), r.Channel, r.TS, w.cfg.Now()); err != nil {
 				w.log.Error("mark sent", "delivery", d.ID, "error", err)
 				return nil // the lease is lost: another sender has it
 			}
@@ -312,7 +312,7 @@ func (w *Worker) tryDeliver(ctx context.Context, d store.Delivery, msg alerts.Me
 		at.unknown = false
 	}
 	if !n.CanFind() && at.unconfirmed >= maxUnconfirmed {
-		if err := w.cfg.Store.MarkSent(mctx, d.ID, w.owner, "", "", w.cfg.Now()); err != nil {
+		if err := w.cfg.Store.MarkSentVia(mctx, d.ID, w.owner, n.Name(), "", "", w.cfg.Now()); err != nil {
 			w.log.Error("mark sent", "delivery", d.ID, "error", err)
 			return nil
 		}
@@ -342,7 +342,7 @@ func (w *Worker) tryDeliver(ctx context.Context, d store.Delivery, msg alerts.Me
 		}
 		return err
 	}
-	if err := w.cfg.Store.MarkSent(mctx, d.ID, w.owner, r.Channel, r.TS, w.cfg.Now()); err != nil {
+	if err := w.cfg.Store.MarkSentVia(mctx, d.ID, w.owner, n.Name(), r.Channel, r.TS, w.cfg.Now()); err != nil {
 		w.log.Error("mark sent", "delivery", d.ID, "error", err)
 		return nil
 	}
