@@ -457,6 +457,14 @@ func (w *Worker) processItem(ctx context.Context, s Source, it sources.Item, opt
 	if err != nil {
 		return itemResult{}, err
 	}
+	if a.Published.After(now) {
+		// A page cannot be published after it was read: a wrong date (a
+		// typo, a wrong time zone, a placeholder) is clamped to the fetch
+		// time, so nothing is alerted as a development of the future.
+		w.log.Warn("publication date after the fetch time; clamped to it", "source", s.Name(), "url", it.URL,
+			"published", a.Published.Format(time.RFC3339), "fetched", now.Format(time.RFC3339))
+		a.Published = now
+	}
 	evs := w.cfg.Detector.Detect(a, now)
 	w.m.EventsDetected.Add(float64(len(evs)))
 	res, err := w.cfg.Store.Record(ctx, store.RecordInput{
