@@ -17,6 +17,8 @@ type Metrics struct {
 	OutboxOldest      prometheus.Gauge       // age of the oldest pending message
 	DeliveryFailures  *prometheus.CounterVec // reason: permanent, rate_limited, transient, deadline
 	RunDuration       prometheus.Histogram
+	BackupLastSuccess prometheus.Gauge
+	BackupFailures    prometheus.Counter
 }
 
 // NewMetrics registers the worker's metrics, with Go and process
@@ -56,6 +58,14 @@ func NewMetrics() *Metrics {
 			Name: "worker_delivery_failures_total",
 			Help: "Failed delivery attempts by reason (permanent, rate_limited, transient, deadline).",
 		}, []string{"reason"}),
+		BackupLastSuccess: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "worker_backup_last_success_timestamp_seconds",
+			Help: "Unix time of the last database snapshot written by serve.",
+		}),
+		BackupFailures: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "worker_backup_failures_total",
+			Help: "Database snapshots that could not be written.",
+		}),
 		RunDuration: prometheus.NewHistogram(prometheus.HistogramOpts{
 			Name:    "worker_run_duration_seconds",
 			Help:    "Duration of passes over the sources.",
@@ -65,6 +75,7 @@ func NewMetrics() *Metrics {
 	m.Registry.MustRegister(
 		m.SourceFetches, m.SourceSkips, m.SourceLastSuccess, m.EventsDetected,
 		m.AlertsSent, m.OutboxPending, m.OutboxOldest, m.DeliveryFailures, m.RunDuration,
+		m.BackupLastSuccess, m.BackupFailures,
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 	)

@@ -34,6 +34,10 @@ type ServeOptions struct {
 	// else wakes the sender.
 	RetryEvery time.Duration
 	NoAlerts   bool
+	// BackupEvery is how often an online snapshot of the database is
+	// written to BackupPath; 0 = never.
+	BackupEvery time.Duration
+	BackupPath  string
 	// OnListen, when set, is called with the bound address once the HTTP
 	// server listens (tests use it to find a ":0" port).
 	OnListen func(addr string)
@@ -140,6 +144,15 @@ func (w *Worker) Serve(ctx context.Context, opts ServeOptions) error {
 			tick()
 		}()
 	}
+	if opts.BackupEvery > 0 && opts.BackupPath != "" {
+		var running atomic.Bool
+		c.Schedule(period(opts.BackupEvery), cron.FuncJob(func() {
+			if running.CompareAndSwap(false, true) {
+				defer running.Store(false)
+				w.backup(workCtx, opts.BackupPath)
+			}
+		}))
+	}
 	c.Start()
 	w.log.Info("serving", "sources", len(w.cfg.Sources), "schedules", len(groups), "schedule", opts.Schedule)
 
@@ -177,6 +190,24 @@ func (w *Worker) Serve(ctx context.Context, opts ServeOptions) error {
 	}
 	w.log.Info("stopped")
 	return nil
+}
+
+// period is a schedule that fires at a fixed interval after each run.
+type period time.Duration
+
+// Next is t plus the period.
+func (p period) Next(t time.Time) time.Time { return t.Add(time.Duration(p)) }
+
+// backup writes the periodic snapshot of the database.
+func (w *Worker) backup(ctx context.Context, path string) {
+	start := time.Now()
+	if err := w.cfg.Store.Snapshot(ctx, path); err != nil {
+		w.m.BackupFailures.Inc()
+		w.log.Error("database snapshot failed", "path", path, "error", err)
+		return
+	}
+	w.m.BackupLastSuccess.Set(float64(time.Now().Unix()))
+	w.log.Info("database snapshot written", "path", path, "took", time.Since(start).Round(time.Millisecond))
 }
 
 // scheduleGroup is the sources that share one cron spec.

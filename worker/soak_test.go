@@ -21,11 +21,6 @@ import (
 	"github.com/wallwatch/worker/store"
 )
 
-// every is a schedule of a fixed sub-second period, for soak tests.
-type every time.Duration
-
-func (e every) Next(t time.Time) time.Time { return t.Add(time.Duration(e)) }
-
 // soakSite serves static feeds answered 304 once seen, and one feed that
 // lists a new page on every request, so each pass records an article.
 func soakSite(t *testing.T, passes *atomic.Int64) *httptest.Server {
@@ -100,11 +95,13 @@ func TestServeSoakGoroutinesAndHeapStayFlat(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	backup := filepath.Join(t.TempDir(), "snapshot.db")
 	done := make(chan error, 1)
 	go func() {
 		done <- w.Serve(ctx, ServeOptions{
+			BackupEvery: 300 * time.Millisecond, BackupPath: backup,
 			Schedule: "every 25ms", MaxJitter: time.Millisecond, RetryEvery: 20 * time.Millisecond,
-			parse: func(string, *time.Location) (cron.Schedule, error) { return every(25 * time.Millisecond), nil },
+			parse: func(string, *time.Location) (cron.Schedule, error) { return period(25 * time.Millisecond), nil },
 		})
 	}()
 	waitPasses := func(n int64) {
@@ -127,6 +124,9 @@ func TestServeSoakGoroutinesAndHeapStayFlat(t *testing.T) {
 	}
 	if h1 > h0+h0/2+(1<<20) {
 		t.Errorf("heap grew from %d KiB to %d KiB over 100 passes", h0>>10, h1>>10)
+	}
+	if rep, err := store.Check(ctx, backup); err != nil || rep.Counts.Articles == 0 {
+		t.Errorf("serve's snapshot of the database: %+v, %v", rep, err)
 	}
 	if n := runDurations(t, w); n < 100 {
 		t.Errorf("worker_run_duration_seconds has %d samples after 120 passes", n)

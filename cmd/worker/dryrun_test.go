@@ -80,3 +80,29 @@ func TestAlertsPrintedToStandardOutputCanBeDeliveredToSlackLater(t *testing.T) {
 		t.Errorf("--deliver-printed without Slack: exit %d, want 2", code)
 	}
 }
+
+func TestNoAlertsCatchesUpSilently(t *testing.T) {
+	site := storySite(t)
+	slack := slackfake.New(t)
+	cfg, _ := storyConfig(t, site, slackSection(slack))
+	if _, stderr, code := runCLI(t, "run-once", "--config", cfg, "--no-alerts"); code != 0 {
+		t.Fatalf("--no-alerts: exit %d:\n%s", code, stderr)
+	}
+	if _, stderr, code := runCLI(t, "run-once", "--config", cfg); code != 0 || len(slack.Calls()) != 0 {
+		t.Fatalf("after catching up silently: exit %d, %d Slack calls; want none:\n%s", code, len(slack.Calls()), stderr)
+	}
+
+	// Alerts an earlier run left pending stay pending through --no-alerts.
+	site2 := storySite(t)
+	cfg2, _ := storyConfig(t, site2, slackSection(slack))
+	slack.FailNext(1, "invalid_auth")
+	if _, _, code := runCLI(t, "run-once", "--config", cfg2); code != 1 {
+		t.Fatalf("run with the token refused: exit %d, want 1", code)
+	}
+	if _, stderr, code := runCLI(t, "run-once", "--config", cfg2, "--no-alerts"); code != 0 || topLevel(slack) != 0 {
+		t.Fatalf("--no-alerts with an alert pending: exit %d, %d posted; want none:\n%s", code, topLevel(slack), stderr)
+	}
+	if _, stderr, code := runCLI(t, "run-once", "--config", cfg2); code != 0 || topLevel(slack) != 1 {
+		t.Errorf("the next plain run: exit %d, %d posted; want the pending alert:\n%s", code, topLevel(slack), stderr)
+	}
+}

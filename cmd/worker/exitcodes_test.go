@@ -54,25 +54,28 @@ func storyConfig(t *testing.T, site *httptest.Server, slack string) (cfg, db str
 
 func TestRunOnceExitsOneWheneverAlertsCannotBeDelivered(t *testing.T) {
 	site := storySite(t)
-	slack := slackfake.New(t)
 	down := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
 	downURL := down.URL
 	down.Close() // nothing listens there any more
 
 	for name, tc := range map[string]struct {
-		apiURL string
-		fail   string
+		down bool
+		fail string
 	}{
-		"slack unreachable all run": {apiURL: downURL + "/api/"},
-		"invalid_auth":              {apiURL: slack.APIURL(), fail: "invalid_auth"},
-		"slack answers 503":         {apiURL: slack.APIURL(), fail: slackfake.FailUnavailable},
+		"slack unreachable all run": {down: true},
+		"invalid_auth":              {fail: "invalid_auth"},
+		"slack answers 503":         {fail: slackfake.FailUnavailable},
 	} {
 		t.Run(name, func(t *testing.T) {
+			slack := slackfake.New(t)
+			apiURL := slack.APIURL()
+			if tc.down {
+				apiURL = downURL + "/api/"
+			}
 			cfg, _ := storyConfig(t, site, fmt.Sprintf("slack:\n  token: %s\n  channel: %s\n  api_url: %s\n",
-				slack.Token(), slackfake.DefaultChannelID, tc.apiURL))
+				slack.Token(), slackfake.DefaultChannelID, apiURL))
 			if tc.fail != "" {
 				slack.FailNext(20, tc.fail)
-				defer slack.FailNext(0, "")
 			}
 			_, stderr, code := runCLI(t, "run-once", "--config", cfg, "--log-format", "json")
 			if code != 1 {
