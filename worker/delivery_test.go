@@ -4,6 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -179,6 +182,9 @@ func TestNotReadyWhileDeliveriesAreRefusedOrAlertsWaitTooLong(t *testing.T) {
 	if err := w.Ready(ctx); !errors.Is(err, worker.ErrNotReady) {
 		t.Errorf("revoked token: ready %v, want ErrNotReady", err)
 	}
+	if code, body := readyz(w); code != http.StatusServiceUnavailable || !strings.Contains(body, "token_revoked") {
+		t.Errorf("revoked token: /readyz answered %d %q, want 503 naming the refusal", code, body)
+	}
 	if got := testutil.ToFloat64(w.Metrics().DeliveryFailures.WithLabelValues("permanent")); got != 1 {
 		t.Errorf("permanent failures counted: %v, want 1", got)
 	}
@@ -191,6 +197,9 @@ func TestNotReadyWhileDeliveriesAreRefusedOrAlertsWaitTooLong(t *testing.T) {
 	}
 	if err := w.Ready(ctx); err != nil {
 		t.Errorf("everything delivered: %v", err)
+	}
+	if code, _ := readyz(w); code != http.StatusOK {
+		t.Errorf("everything delivered: /readyz answered %d", code)
 	}
 	seedLate := developments[0]
 	seedLate.Date = sources.Date{Year: 2025}
@@ -215,3 +224,10 @@ func TestNotReadyWhileDeliveriesAreRefusedOrAlertsWaitTooLong(t *testing.T) {
 
 // inRunAttempts is more failures than one delivery step makes for a message.
 const inRunAttempts = 10
+
+// readyz asks the worker's handler for /readyz.
+func readyz(w *worker.Worker) (int, string) {
+	rec := httptest.NewRecorder()
+	w.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/readyz", nil))
+	return rec.Code, rec.Body.String()
+}
