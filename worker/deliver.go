@@ -97,12 +97,20 @@ func (w *Worker) deliverUntil(ctx, stop context.Context, limit time.Duration) (r
 		}
 		w.keyPrefix = "wallwatch-" + id + "-"
 	}
+	st := stepState{deadline: deadline, left: map[int64]leftover{}}
 	if held, err := w.holdUntil(ctx); err != nil {
 		return rep, err
 	} else if !held.IsZero() {
-		return w.heldBack(ctx, held, rep)
+		wait := held.Sub(w.cfg.Now())
+		if !st.fits(wait) {
+			return w.heldBack(ctx, held, rep)
+		}
+		// A short hold is waited out: what it held back is due at its end.
+		w.log.Info("waiting out a rate limit", "for", wait.Round(time.Millisecond))
+		if !sleep(ctx, wait) {
+			return rep, ctx.Err()
+		}
 	}
-	var st stepState
 	for !st.stopped() && ctx.Err() == nil && stop.Err() == nil {
 		ds, err := w.cfg.Store.Claim(ctx, w.owner, w.cfg.Now(), leaseFor, claimBatch, Alive)
 		if err != nil {
@@ -112,12 +120,20 @@ func (w *Worker) deliverUntil(ctx, stop context.Context, limit time.Duration) (r
 			return rep, fmt.Errorf("claim deliveries: %w", err)
 		}
 		if len(ds) == 0 {
-			break
+			// What this step left for later is tried again while its
+			// wait fits before the deadline.
+			wait := st.nextDue.Sub(w.cfg.Now())
+			if st.nextDue.IsZero() || !st.fits(wait) || !sleep(ctx, max(wait, 0)) {
+				break
+			}
+			st.nextDue = time.Time{}
+			continue
 		}
 		for _, d := range ds {
-			w.step(ctx, stop, d, deadline, &st, &rep)
+			w.step(ctx, stop, d, &st, &rep)
 		}
 	}
+	st.count(&rep)
 	switch {
 	case st.fatal != nil:
 		return rep, st.fatal
@@ -127,14 +143,58 @@ func (w *Worker) deliverUntil(ctx, stop context.Context, limit time.Duration) (r
 	return rep, context.Cause(stop)
 }
 
+// leftover is why a message a step claimed is still pending.
+type leftover int
+
+const (
+	leftRetry  leftover = iota + 1 // failed for a reason that may pass, or the step ended
+	leftFailed                     // refused for good
+	leftHeld                       // held back by a rate limit
+)
+
 // stepState is what one delivery step has learnt so far.
 type stepState struct {
-	fatal error     // the notifier refused for good: nothing more is posted
-	hold  time.Time // a rate limit: nothing more is posted before it
-	last  error     // the last failure, for the step's error
+	deadline time.Time
+	fatal    error     // the notifier refused for good: nothing more is posted
+	hold     time.Time // a rate limit: nothing is posted before it
+	long     bool      // the hold lasts past what the step may wait: it stops posting
+	last     error     // the last failure, for the step's error
+	// left holds the claimed messages still pending, by id; a message
+	// delivered later in the step leaves it.
+	left map[int64]leftover
+	// nextDue is when the first message left for a retry is due again.
+	nextDue time.Time
 }
 
-func (s *stepState) stopped() bool { return s.fatal != nil || !s.hold.IsZero() }
+func (s *stepState) retryAt(t time.Time) {
+	if s.nextDue.IsZero() || t.Before(s.nextDue) {
+		s.nextDue = t
+	}
+}
+
+func (s *stepState) stopped() bool { return s.fatal != nil || s.long }
+
+// fits reports whether the step may wait d and still post before its
+// deadline.
+func (s *stepState) fits(d time.Duration) bool {
+	return d <= maxInRunWait && time.Now().Add(d).Before(s.deadline)
+}
+
+func (s *stepState) count(rep *DeliveryReport) {
+	for _, why := range s.left {
+		switch why {
+		case leftRetry:
+			rep.Retrying++
+		case leftFailed:
+			rep.Failed++
+		case leftHeld:
+			rep.Held++
+		}
+	}
+	if s.long {
+		rep.HeldUntil = s.hold
+	}
+}
 
 func (s *stepState) reason() string {
 	if s.last == nil {
@@ -144,21 +204,27 @@ func (s *stepState) reason() string {
 }
 
 // step delivers one claimed message, or gives it back when the step has
-// stopped posting.
-func (w *Worker) step(ctx, stop context.Context, d store.Delivery, deadline time.Time, st *stepState, rep *DeliveryReport) {
+// stopped posting. A short rate limit is waited out first.
+func (w *Worker) step(ctx, stop context.Context, d store.Delivery, st *stepState, rep *DeliveryReport) {
 	switch {
 	case st.fatal != nil:
 		w.retryLater(ctx, d, st.fatal.Error(), w.cfg.Now().Add(permanentRetry))
-		rep.Failed++
-	case !st.hold.IsZero():
+		st.left[d.ID] = leftFailed
+		return
+	case st.long:
 		w.retryLater(ctx, d, "held back by a rate limit", st.hold)
-		rep.Held++
-	case ctx.Err() != nil || stop.Err() != nil:
-		w.retryLater(ctx, d, "delivery step ended", w.cfg.Now())
-		rep.Retrying++
-	default:
-		w.deliverOne(ctx, d, deadline, st, rep)
+		st.left[d.ID] = leftHeld
+		return
 	}
+	if wait := st.hold.Sub(w.cfg.Now()); wait > 0 {
+		sleep(ctx, wait)
+	}
+	if ctx.Err() != nil || stop.Err() != nil {
+		w.retryLater(ctx, d, "delivery step ended", w.cfg.Now())
+		st.left[d.ID] = leftRetry
+		return
+	}
+	w.deliverOne(ctx, d, st, rep)
 }
 
 // holdUntil returns the stored rate-limit hold of the notifier when it is
@@ -189,7 +255,7 @@ func (w *Worker) heldBack(ctx context.Context, until time.Time, rep DeliveryRepo
 }
 
 // deliverOne posts one message, retrying within the step what may pass.
-func (w *Worker) deliverOne(ctx context.Context, d store.Delivery, deadline time.Time, st *stepState, rep *DeliveryReport) {
+func (w *Worker) deliverOne(ctx context.Context, d store.Delivery, st *stepState, rep *DeliveryReport) {
 	n := w.cfg.Notifier
 	log := w.log.With("delivery", d.ID, "kind", d.Kind, "notifier", n.Name())
 	if d.Kind == store.KindReply && (!n.Threads() || d.ThreadTS == "") {
@@ -203,6 +269,7 @@ func (w *Worker) deliverOne(ctx context.Context, d store.Delivery, deadline time
 			log.Error("mark skipped", "error", err)
 		}
 		rep.Skipped++
+		delete(st.left, d.ID)
 		return
 	}
 	msg := toMessage(d, w.keyPrefix)
@@ -212,6 +279,7 @@ func (w *Worker) deliverOne(ctx context.Context, d store.Delivery, deadline time
 		err := w.tryDeliver(ctx, d, msg, &at, rep)
 		if err == nil {
 			w.health.delivered()
+			delete(st.left, d.ID)
 			return
 		}
 		st.last = err
@@ -222,21 +290,28 @@ func (w *Worker) deliverOne(ctx context.Context, d store.Delivery, deadline time
 			w.m.DeliveryFailures.WithLabelValues(failDeadline).Inc()
 			log.Warn("delivery cut off; will look it up and retry later", "error", err)
 			w.retryLater(ctx, d, err.Error(), w.cfg.Now())
-			rep.Retrying++
+			st.left[d.ID] = leftRetry
 			return
 		case permanent:
 			w.m.DeliveryFailures.WithLabelValues(failPermanent).Inc()
 			log.Error("alert not accepted; kept for retry once fixed", "error", err)
 			w.retryLater(ctx, d, err.Error(), w.cfg.Now().Add(permanentRetry))
-			rep.Failed++
+			st.left[d.ID] = leftFailed
 			st.fatal = fmt.Errorf("%w: %v", ErrNotifier, err)
 			w.health.refused(err, w.cfg.Now())
 			return
 		case rateLimited:
 			w.m.DeliveryFailures.WithLabelValues(failRateLimited).Inc()
-			until := w.cfg.Now().Add(after)
-			if err := w.cfg.Store.HoldDeliveries(ctx, n.Name(), until); err != nil {
+			st.hold = w.cfg.Now().Add(after)
+			if err := w.cfg.Store.HoldDeliveries(ctx, n.Name(), st.hold); err != nil {
 				log.Error("store the rate limit", "error", err)
+			}
+			if !st.fits(after) {
+				st.long = true
+				log.Warn("rate limited; holding every delivery back", "error", err, "until", st.hold.UTC().Format(time.RFC3339))
+				w.retryLater(ctx, d, err.Error(), st.hold)
+				st.left[d.ID] = leftHeld
+				return
 			}
 		default:
 			w.m.DeliveryFailures.WithLabelValues(failTransient).Inc()
@@ -245,26 +320,23 @@ func (w *Worker) deliverOne(ctx context.Context, d store.Delivery, deadline time
 		if !rateLimited {
 			wait = maxDur(after, backoff(try))
 		}
-		if try < inRunRetries && wait <= maxInRunWait && time.Now().Add(wait).Before(deadline) {
+		if try < inRunRetries && st.fits(wait) {
 			log.Info("delivery failed; retrying", "error", err, "in", wait.Round(time.Millisecond))
 			if sleep(ctx, wait) {
 				continue
 			}
 			w.retryLater(ctx, d, err.Error(), w.cfg.Now())
-			rep.Retrying++
+			st.left[d.ID] = leftRetry
 			return
 		}
+		next := w.cfg.Now().Add(maxDur(after, backoff(at.count)))
 		if rateLimited {
-			st.hold = w.cfg.Now().Add(after)
-			rep.HeldUntil = st.hold
-			log.Warn("rate limited; holding every delivery back", "error", err, "until", st.hold.UTC().Format(time.RFC3339))
-			w.retryLater(ctx, d, err.Error(), st.hold)
-			rep.Held++
-			return
+			next = st.hold
 		}
 		log.Warn("delivery failed; will retry later", "error", err, "attempts", at.count)
-		w.retryLater(ctx, d, err.Error(), w.cfg.Now().Add(maxDur(after, backoff(at.count))))
-		rep.Retrying++
+		w.retryLater(ctx, d, err.Error(), next)
+		st.left[d.ID] = leftRetry
+		st.retryAt(next)
 		return
 	}
 }

@@ -231,3 +231,26 @@ func readyz(w *worker.Worker) (int, string) {
 	w.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/readyz", nil))
 	return rec.Code, rec.Body.String()
 }
+
+func TestAShortRateLimitIsWaitedOutByTheNextRun(t *testing.T) {
+	ctx := context.Background()
+	slack := slackfake.New(t)
+	slack.SetRetryAfter("2")
+	st := openStore(t)
+	seedAlerts(t, st, time.Now())
+	slack.FailNext(1, slackfake.FailRateLimit)
+	// A deadline too short to wait the 2 s out: everything is held.
+	rep, err := workerOn(t, st, newBot(t, slack), nil).Deliver(ctx, time.Second)
+	if !errors.Is(err, worker.ErrUndelivered) || rep.Held != len(developments) {
+		t.Fatalf("first step: %+v, %v; want every alert held", rep, err)
+	}
+	// The next run, at once, waits the rest of the Retry-After and delivers.
+	start := time.Now()
+	rep, err = workerOn(t, st, newBot(t, slack), nil).Deliver(ctx, 10*time.Second)
+	if err != nil || rep.Posted != len(developments) {
+		t.Fatalf("next run: %+v, %v; want every alert posted", rep, err)
+	}
+	if waited := time.Since(start); waited < 500*time.Millisecond {
+		t.Errorf("the next run posted after %s, inside the Retry-After", waited)
+	}
+}
