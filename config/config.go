@@ -40,14 +40,18 @@ func DefaultYAML() []byte { return bytes.Clone(defaultYAML) }
 
 // Config is the worker's configuration.
 type Config struct {
-	Schedule string          `yaml:"schedule"`
-	Database string          `yaml:"database"`
-	Timezone string          `yaml:"timezone"`
-	Slack    Slack           `yaml:"slack"`
-	Alerts   Alerts          `yaml:"alerts"`
-	HTTP     HTTP            `yaml:"http"`
-	Sources  []Source        `yaml:"sources"`
-	Watch    []sources.Watch `yaml:"watch,omitempty"`
+	Schedule string `yaml:"schedule"`
+	Database string `yaml:"database"`
+	Timezone string `yaml:"timezone"`
+	// MaxNewItems caps the new items read from one source in one pass,
+	// newest first; the rest are read on later passes. 0 = no cap.
+	MaxNewItems int             `yaml:"max_new_items"`
+	Backup      Backup          `yaml:"backup"`
+	Slack       Slack           `yaml:"slack"`
+	Alerts      Alerts          `yaml:"alerts"`
+	HTTP        HTTP            `yaml:"http"`
+	Sources     []Source        `yaml:"sources"`
+	Watch       []sources.Watch `yaml:"watch,omitempty"`
 
 	// Path is the file the config was read from; "" for the built-in default.
 	Path string `yaml:"-"`
@@ -69,6 +73,19 @@ type Alerts struct {
 	// MaxAge: articles published longer ago are recorded, not alerted.
 	// Zero means no limit.
 	MaxAge Duration `yaml:"max_age"`
+	// DeliveryDeadline bounds the delivery step of a run; what is left is
+	// delivered by a later one.
+	DeliveryDeadline Duration `yaml:"delivery_deadline"`
+	// MaxPendingAge: serve is not ready while an alert has waited longer.
+	MaxPendingAge Duration `yaml:"max_pending_age"`
+}
+
+// Backup configures serve's periodic online snapshot of the database.
+type Backup struct {
+	// Interval between snapshots; 0 turns them off.
+	Interval Duration `yaml:"interval"`
+	// Path of the snapshot; "" = the database path with ".backup" added.
+	Path string `yaml:"path"`
 }
 
 // HTTP configures fetching.
@@ -88,6 +105,9 @@ type Source struct {
 	Type      string    `yaml:"type"` // "feed" or "html"
 	Schedule  string    `yaml:"schedule,omitempty"`
 	Selectors Selectors `yaml:"selectors,omitempty"`
+	// MaxNewItems overrides the top-level max_new_items for this source;
+	// nil = the top-level value.
+	MaxNewItems *int `yaml:"max_new_items,omitempty"`
 }
 
 // Selectors pick items out of an HTML listing page with CSS selectors.
@@ -111,10 +131,16 @@ const DefaultUserAgent = "wallwatch-worker/1.0 (+https://github.com/wallwatch/wo
 // Defaults returns the values every config starts from.
 func Defaults() Config {
 	return Config{
-		Schedule: "*/15 * * * *",
-		Database: "./data/worker.db",
-		Timezone: "Asia/Shanghai",
-		Alerts:   Alerts{MaxAge: Duration(7 * 24 * time.Hour)},
+		Schedule:    "*/15 * * * *",
+		Database:    "./data/worker.db",
+		Timezone:    "Asia/Shanghai",
+		MaxNewItems: 50,
+		Backup:      Backup{Interval: Duration(6 * time.Hour)},
+		Alerts: Alerts{
+			MaxAge:           Duration(7 * 24 * time.Hour),
+			DeliveryDeadline: Duration(2 * time.Minute),
+			MaxPendingAge:    Duration(time.Hour),
+		},
 		HTTP: HTTP{
 			UserAgent:          DefaultUserAgent,
 			Timeout:            Duration(20 * time.Second),
@@ -180,8 +206,12 @@ func parse(name string, data []byte, env Getenv) (*Config, error) {
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		return nil, fmt.Errorf("config %s: %w: %s", name, ErrInvalid, yamlReason(err))
 	}
+	var root *yaml.Node
 	if len(doc.Content) > 0 {
-		root := doc.Content[0]
+		root = doc.Content[0]
+	}
+	slack := readSlackSettings(root, env)
+	if root != nil {
 		if err := checkKeys(root, reflect.TypeOf(cfg), ""); err != nil {
 			return nil, fmt.Errorf("config %s: %w", name, err)
 		}
@@ -194,7 +224,7 @@ func parse(name string, data []byte, env Getenv) (*Config, error) {
 		}
 	}
 	applyEnv(&cfg, env)
-	if err := checkEnvSecretShapes(&cfg); err != nil {
+	if err := errors.Join(checkEnvSecretShapes(&cfg), checkSlack(&cfg, slack)); err != nil {
 		return nil, fmt.Errorf("config %s: %w", name, err)
 	}
 	if err := cfg.Validate(); err != nil {
@@ -373,6 +403,22 @@ func FormatDuration(d time.Duration) string {
 		return fmt.Sprintf("%dd", d/(24*time.Hour))
 	}
 	return d.String()
+}
+
+// BackupPath is where serve keeps its snapshot of the database.
+func (c *Config) BackupPath() string {
+	if c.Backup.Path != "" {
+		return c.Backup.Path
+	}
+	return c.Database + ".backup"
+}
+
+// SourceMaxNewItems is the cap on new items per pass of source i.
+func (c *Config) SourceMaxNewItems(i int) int {
+	if p := c.Sources[i].MaxNewItems; p != nil {
+		return *p
+	}
+	return c.MaxNewItems
 }
 
 // UsesSlack reports whether alerts go to Slack (bot token or webhook).

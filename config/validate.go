@@ -66,6 +66,20 @@ func (c *Config) Validate() error {
 	if c.Alerts.MaxAge < 0 {
 		bad("alerts.max_age", "must not be negative (0 means no limit)")
 	}
+	if c.Alerts.DeliveryDeadline.D() <= 0 {
+		bad("alerts.delivery_deadline", "must be positive, e.g. 2m")
+	}
+	if c.Alerts.MaxPendingAge.D() <= 0 {
+		bad("alerts.max_pending_age", "must be positive, e.g. 1h")
+	}
+	if c.MaxNewItems < 0 {
+		bad("max_new_items", "must not be negative (0 means no limit)")
+	}
+	if c.Backup.Interval < 0 {
+		bad("backup.interval", "must not be negative (0 turns backups off)")
+	} else if c.Backup.Interval > 0 && c.Backup.Interval.D() < time.Minute {
+		bad("backup.interval", "%s: at least 1m", FormatDuration(c.Backup.Interval.D()))
+	}
 	if c.HTTP.Timeout.D() <= 0 {
 		bad("http.timeout", "must be positive, e.g. 20s")
 	}
@@ -94,6 +108,9 @@ func (c *Config) Validate() error {
 		}
 		if err := httpURL(s.URL); err != nil {
 			bad(key+".url", "%v", err)
+		}
+		if s.MaxNewItems != nil && *s.MaxNewItems < 0 {
+			bad(key+".max_new_items", "must not be negative (0 means no limit)")
 		}
 		if s.Schedule != "" {
 			if _, err := ParseSchedule(s.Schedule, loc); err != nil {

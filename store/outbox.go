@@ -441,10 +441,16 @@ func (s *Store) MarkRefused(ctx context.Context, id int64, owner string) error {
 // and the article that recorded the alert, when it was not the featured one, gets a
 // reply of its own.
 func (s *Store) MarkSent(ctx context.Context, id int64, owner, channel, ts string, now time.Time) error {
+	return s.MarkSentVia(ctx, id, owner, "", channel, ts, now)
+}
+
+// MarkSentVia is MarkSent that also records the notifier that delivered
+// the message ("slack", "webhook", "stdout").
+func (s *Store) MarkSentVia(ctx context.Context, id int64, owner, via, channel, ts string, now time.Time) error {
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		kind, err := mark(ctx, tx, id, owner,
-			`state = 'sent', channel = :channel, ts = :ts, sent_at = :now, last_error = '', lease_owner = NULL, lease_until = NULL`,
-			sql.Named("channel", channel), sql.Named("ts", ts), sql.Named("now", now.Unix()))
+			`state = 'sent', via = :via, channel = :channel, ts = :ts, sent_at = :now, last_error = '', lease_owner = NULL, lease_until = NULL`,
+			sql.Named("via", nullString(via)), sql.Named("channel", channel), sql.Named("ts", ts), sql.Named("now", now.Unix()))
 		if err != nil || kind != KindAlert {
 			return err
 		}
@@ -485,6 +491,12 @@ func (s *Store) MarkRetry(ctx context.Context, id int64, owner, reason string, n
 // MarkSkipped records that reply id will not be posted (a webhook has no
 // threads). Alerts cannot be skipped.
 func (s *Store) MarkSkipped(ctx context.Context, id int64, owner, reason string) error {
+	return s.MarkSkippedVia(ctx, id, owner, "", reason)
+}
+
+// MarkSkippedVia is MarkSkipped that also records the notifier that could
+// not post the reply.
+func (s *Store) MarkSkippedVia(ctx context.Context, id int64, owner, via, reason string) error {
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		var kind string
 		if err := tx.QueryRowContext(ctx, `SELECT kind FROM outbox WHERE id = ?`, id).Scan(&kind); err != nil {
@@ -497,8 +509,8 @@ func (s *Store) MarkSkipped(ctx context.Context, id int64, owner, reason string)
 			return ErrNotReply
 		}
 		_, err := mark(ctx, tx, id, owner,
-			`state = 'skipped', last_error = :reason, lease_owner = NULL, lease_until = NULL`,
-			sql.Named("reason", reason))
+			`state = 'skipped', via = :via, last_error = :reason, lease_owner = NULL, lease_until = NULL`,
+			sql.Named("via", nullString(via)), sql.Named("reason", reason))
 		return err
 	})
 	if err != nil {

@@ -19,7 +19,8 @@ import (
 const unseenBatch = 500
 
 // Unseen returns the urls, in input order and each once, that match no
-// stored article's URL or canonical URL.
+// stored article's URL or canonical URL on the article's own site (a
+// canonical URL on another site never makes the page it names seen).
 func (s *Store) Unseen(ctx context.Context, urls []string) ([]string, error) {
 	var out []string
 	err := s.read(ctx, func(tx *sql.Tx) error {
@@ -37,7 +38,8 @@ func unseen(ctx context.Context, tx *sql.Tx, urls []string) ([]string, error) {
 	seen := make(map[string]bool, len(urls))
 	for start := 0; start < len(urls); start += unseenBatch {
 		batch := urls[start:min(start+unseenBatch, len(urls))]
-		q := "SELECT key FROM article_keys WHERE key IN (?" + strings.Repeat(",?", len(batch)-1) + ")"
+		q := "SELECT k.key, a.url FROM article_keys k JOIN articles a ON a.id = k.article_id WHERE k.key IN (?" +
+			strings.Repeat(",?", len(batch)-1) + ")"
 		args := make([]any, len(batch))
 		for i, u := range batch {
 			args[i] = u
@@ -47,12 +49,14 @@ func unseen(ctx context.Context, tx *sql.Tx, urls []string) ([]string, error) {
 			return nil, err
 		}
 		for rows.Next() {
-			var k string
-			if err := rows.Scan(&k); err != nil {
+			var k, owner string
+			if err := rows.Scan(&k, &owner); err != nil {
 				rows.Close()
 				return nil, err
 			}
-			seen[k] = true
+			if standsFor(k, owner) {
+				seen[k] = true
+			}
 		}
 		if err := rows.Close(); err != nil {
 			return nil, err
@@ -163,7 +167,11 @@ func record(ctx context.Context, tx *sql.Tx, in RecordInput, fp uint64) (RecordR
 		if n, err := r.RowsAffected(); err != nil {
 			return RecordResult{}, fmt.Errorf("insert article key: %w", err)
 		} else if n == 0 {
-			return duplicate(ctx, tx, k)
+			if taken, err := takeOverClaim(ctx, tx, k, a.URL, id); err != nil {
+				return RecordResult{}, err
+			} else if !taken {
+				return duplicate(ctx, tx, k)
+			}
 		}
 	}
 

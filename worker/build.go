@@ -65,7 +65,7 @@ func NewSources(cfg *config.Config, client *fetch.Client) ([]Source, error) {
 		default:
 			return nil, fmt.Errorf("config %s: sources[%d].type: %w: %q", cfg.Path, i, config.ErrInvalid, s.Type)
 		}
-		src.URL, src.Schedule = s.URL, s.Schedule
+		src.URL, src.Schedule, src.MaxNewItems = s.URL, s.Schedule, cfg.SourceMaxNewItems(i)
 		out = append(out, src)
 	}
 	return out, nil
@@ -99,6 +99,7 @@ func Open(ctx context.Context, cfg *config.Config, o OpenOptions) (*Worker, *sto
 	w, err := New(Config{
 		Store: st, Fetch: client, Detector: det, Notifier: o.Notifier, Sources: srcs,
 		Location: location(cfg), MaxAge: cfg.Alerts.MaxAge.D(), Logger: o.Logger, Metrics: o.Metrics,
+		DeliveryDeadline: cfg.Alerts.DeliveryDeadline.D(), MaxPendingAge: cfg.Alerts.MaxPendingAge.D(),
 		ArticleConcurrency: o.ArticleConcurrency, SourceConcurrency: o.SourceConcurrency,
 	})
 	if err != nil {

@@ -24,31 +24,63 @@ type DeliveryReport struct {
 	// posts went unanswered, and either may be in the channel.
 	Unconfirmed int
 	Skipped     int // replies a notifier without threads cannot post
-	Retrying    int // left for a later retry
+	Retrying    int // failed for a reason that may pass, or cut off at the deadline: left for a later retry
+	Failed      int // refused for a reason a person must fix (a revoked token, a missing channel)
+	Held        int // due, but held back by the rate limit Slack asked for
 	Pending     int // still in the outbox after this step
+	// HeldUntil is when the rate limit ends, when one holds deliveries back.
+	HeldUntil time.Time
 }
+
+// Undelivered is how many messages that were due this step did not deliver.
+func (r DeliveryReport) Undelivered() int { return r.Retrying + r.Failed + r.Held }
 
 // ErrNotifier marks a notifier failure that needs a person (a revoked
 // token, a missing channel): alerts stay queued until it is fixed.
 var ErrNotifier = errors.New("alerts cannot be delivered")
+
+// ErrUndelivered marks a delivery step that left due messages for later
+// (Slack unreachable, rate limited, or the deadline reached): nothing is
+// lost, but the run did not do its job.
+var ErrUndelivered = errors.New("alerts not delivered yet")
 
 const (
 	leaseFor     = 2 * time.Minute
 	claimBatch   = 20
 	inRunRetries = 6
 	maxInRunWait = 15 * time.Second
+	// DefaultDeliveryDeadline bounds one delivery step when the config
+	// sets no deadline.
+	DefaultDeliveryDeadline = 2 * time.Minute
+	// permanentRetry is when a message refused for good is tried again.
+	permanentRetry = time.Hour
 )
 
 // Deliver posts what the outbox holds, one message at a time, until nothing
-// is due or budget is spent. Transient failures are retried within the step
-// while their wait fits in the budget, and later otherwise; nothing is ever
-// dropped. A message whose earlier attempt went unanswered is first looked
-// up in Slack, so a message Slack stored is never posted twice.
-func (w *Worker) Deliver(ctx context.Context, budget time.Duration) (DeliveryReport, error) {
-	w.deliver.Lock()
-	defer w.deliver.Unlock()
-	var rep DeliveryReport
-	deadline := time.Now().Add(budget)
+// is due or the deadline (0 = the configured delivery deadline) has passed;
+// a post in flight at the deadline is cut off and looked up before it is
+// posted again. Transient failures are retried within the step while their
+// wait fits before the deadline, and later otherwise; a rate limit holds
+// every message back until its Retry-After, in this process and the next
+// (the hold is stored). Nothing is ever dropped. A message whose earlier
+// attempt went unanswered is first looked up in Slack, so a message Slack
+// stored is never posted twice. The error wraps ErrNotifier when the
+// notifier refused for good, and ErrUndelivered when due messages are left.
+func (w *Worker) Deliver(ctx context.Context, deadline time.Duration) (DeliveryReport, error) {
+	return w.deliverUntil(ctx, ctx, deadline)
+}
+
+// deliverUntil is Deliver that takes no further message once stop is done,
+// while the post in flight keeps ctx (the shutdown window).
+func (w *Worker) deliverUntil(ctx, stop context.Context, limit time.Duration) (rep DeliveryReport, err error) {
+	if limit <= 0 {
+		limit = w.cfg.DeliveryDeadline
+	}
+	w.sending.Lock()
+	defer w.sending.Unlock()
+	deadline := time.Now().Add(limit)
+	ctx, cancel := context.WithDeadline(ctx, deadline)
+	defer cancel()
 	defer func() {
 		// Leases end with the step, so another process can take over at once.
 		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
@@ -56,6 +88,7 @@ func (w *Worker) Deliver(ctx context.Context, budget time.Duration) (DeliveryRep
 		if err := w.cfg.Store.Release(rctx, w.owner); err != nil {
 			w.log.Error("release delivery leases", "error", err)
 		}
+		w.observeOutbox(rctx, &rep)
 	}()
 	if w.keyPrefix == "" {
 		id, err := w.cfg.Store.InstanceID(ctx)
@@ -64,37 +97,165 @@ func (w *Worker) Deliver(ctx context.Context, budget time.Duration) (DeliveryRep
 		}
 		w.keyPrefix = "wallwatch-" + id + "-"
 	}
-	var fatal error
-	for fatal == nil && ctx.Err() == nil {
+	st := stepState{deadline: deadline, left: map[int64]leftover{}}
+	if held, err := w.holdUntil(ctx); err != nil {
+		return rep, err
+	} else if !held.IsZero() {
+		wait := held.Sub(w.cfg.Now())
+		if !st.fits(wait) {
+			return w.heldBack(ctx, held, rep)
+		}
+		// A short hold is waited out: what it held back is due at its end.
+		w.log.Info("waiting out a rate limit", "for", wait.Round(time.Millisecond))
+		if !sleep(ctx, wait) {
+			return rep, ctx.Err()
+		}
+	}
+	for !st.stopped() && ctx.Err() == nil && stop.Err() == nil {
 		ds, err := w.cfg.Store.Claim(ctx, w.owner, w.cfg.Now(), leaseFor, claimBatch, Alive)
 		if err != nil {
-			return rep, fmt.Errorf("claim deliveries: %w", err)
-		}
-		if len(ds) == 0 {
-			break
-		}
-		for _, d := range ds {
 			if ctx.Err() != nil {
 				break
 			}
-			if fatal != nil {
-				w.retryLater(ctx, d, fatal.Error(), time.Now().Add(time.Hour))
-				continue
+			return rep, fmt.Errorf("claim deliveries: %w", err)
+		}
+		if len(ds) == 0 {
+			// What this step left for later is tried again while its
+			// wait fits before the deadline.
+			wait := st.nextDue.Sub(w.cfg.Now())
+			if st.nextDue.IsZero() || !st.fits(wait) || !sleep(ctx, max(wait, 0)) {
+				break
 			}
-			fatal = w.deliverOne(ctx, d, deadline, &rep)
+			st.nextDue = time.Time{}
+			continue
+		}
+		for _, d := range ds {
+			w.step(ctx, stop, d, &st, &rep)
 		}
 	}
-	if n, err := w.cfg.Store.PendingCount(context.WithoutCancel(ctx)); err == nil {
-		rep.Pending = n
-		w.m.OutboxPending.Set(float64(n))
+	st.count(&rep)
+	switch {
+	case st.fatal != nil:
+		return rep, st.fatal
+	case rep.Undelivered() > 0:
+		return rep, fmt.Errorf("%w: %d left for a later attempt%s", ErrUndelivered, rep.Undelivered(), st.reason())
 	}
-	if fatal != nil {
-		return rep, fatal
-	}
-	return rep, ctx.Err()
+	return rep, context.Cause(stop)
 }
 
-func (w *Worker) deliverOne(ctx context.Context, d store.Delivery, deadline time.Time, rep *DeliveryReport) error {
+// leftover is why a message a step claimed is still pending.
+type leftover int
+
+const (
+	leftRetry  leftover = iota + 1 // failed for a reason that may pass, or the step ended
+	leftFailed                     // refused for good
+	leftHeld                       // held back by a rate limit
+)
+
+// stepState is what one delivery step has learnt so far.
+type stepState struct {
+	deadline time.Time
+	fatal    error     // the notifier refused for good: nothing more is posted
+	hold     time.Time // a rate limit: nothing is posted before it
+	long     bool      // the hold lasts past what the step may wait: it stops posting
+	last     error     // the last failure, for the step's error
+	// left holds the claimed messages still pending, by id; a message
+	// delivered later in the step leaves it.
+	left map[int64]leftover
+	// nextDue is when the first message left for a retry is due again.
+	nextDue time.Time
+}
+
+func (s *stepState) retryAt(t time.Time) {
+	if s.nextDue.IsZero() || t.Before(s.nextDue) {
+		s.nextDue = t
+	}
+}
+
+func (s *stepState) stopped() bool { return s.fatal != nil || s.long }
+
+// fits reports whether the step may wait d and still post before its
+// deadline.
+func (s *stepState) fits(d time.Duration) bool {
+	return d <= maxInRunWait && time.Now().Add(d).Before(s.deadline)
+}
+
+func (s *stepState) count(rep *DeliveryReport) {
+	for _, why := range s.left {
+		switch why {
+		case leftRetry:
+			rep.Retrying++
+		case leftFailed:
+			rep.Failed++
+		case leftHeld:
+			rep.Held++
+		}
+	}
+	if s.long {
+		rep.HeldUntil = s.hold
+	}
+}
+
+func (s *stepState) reason() string {
+	if s.last == nil {
+		return ""
+	}
+	return " (last failure: " + s.last.Error() + ")"
+}
+
+// step delivers one claimed message, or gives it back when the step has
+// stopped posting. A short rate limit is waited out first.
+func (w *Worker) step(ctx, stop context.Context, d store.Delivery, st *stepState, rep *DeliveryReport) {
+	switch {
+	case st.fatal != nil:
+		w.retryLater(ctx, d, st.fatal.Error(), w.cfg.Now().Add(permanentRetry))
+		st.left[d.ID] = leftFailed
+		return
+	case st.long:
+		w.retryLater(ctx, d, "held back by a rate limit", st.hold)
+		st.left[d.ID] = leftHeld
+		return
+	}
+	if wait := st.hold.Sub(w.cfg.Now()); wait > 0 {
+		sleep(ctx, wait)
+	}
+	if ctx.Err() != nil || stop.Err() != nil {
+		w.retryLater(ctx, d, "delivery step ended", w.cfg.Now())
+		st.left[d.ID] = leftRetry
+		return
+	}
+	w.deliverOne(ctx, d, st, rep)
+}
+
+// holdUntil returns the stored rate-limit hold of the notifier when it is
+// still in force, zero otherwise.
+func (w *Worker) holdUntil(ctx context.Context) (time.Time, error) {
+	until, err := w.cfg.Store.DeliveryHold(ctx, w.cfg.Notifier.Name())
+	if err != nil {
+		return time.Time{}, err
+	}
+	if !until.After(w.cfg.Now()) {
+		return time.Time{}, nil
+	}
+	return until, nil
+}
+
+// heldBack reports a step that posts nothing because of a stored hold.
+func (w *Worker) heldBack(ctx context.Context, until time.Time, rep DeliveryReport) (DeliveryReport, error) {
+	ob, err := w.cfg.Store.Outbox(ctx, w.cfg.Now())
+	if err != nil {
+		return rep, err
+	}
+	rep.Held, rep.HeldUntil = ob.Due, until
+	if ob.Due == 0 {
+		return rep, nil
+	}
+	w.log.Info("deliveries held back by a rate limit", "until", until.UTC().Format(time.RFC3339), "due", ob.Due)
+	return rep, fmt.Errorf("%w: %d held back by a rate limit until %s", ErrUndelivered, ob.Due, until.UTC().Format(time.RFC3339))
+}
+
+// deliverOne posts one message, retrying within the step what may pass.
+func (w *Worker) deliverOne(ctx context.Context, d store.Delivery, st *stepState, rep *DeliveryReport) {
 	n := w.cfg.Notifier
 	log := w.log.With("delivery", d.ID, "kind", d.Kind, "notifier", n.Name())
 	if d.Kind == store.KindReply && (!n.Threads() || d.ThreadTS == "") {
@@ -104,39 +265,79 @@ func (w *Worker) deliverOne(ctx context.Context, d store.Delivery, deadline time
 		if n.Threads() {
 			reason = "parent message has no ts"
 		}
-		if err := w.cfg.Store.MarkSkipped(ctx, d.ID, w.owner, reason); err != nil {
+		if err := w.cfg.Store.MarkSkippedVia(ctx, d.ID, w.owner, n.Name(), reason); err != nil {
 			log.Error("mark skipped", "error", err)
 		}
 		rep.Skipped++
-		return nil
+		delete(st.left, d.ID)
+		return
 	}
 	msg := toMessage(d, w.keyPrefix)
-	st := attemptState{count: d.Attempts, first: d.FirstAttempt, unconfirmed: d.Unconfirmed,
+	at := attemptState{count: d.Attempts, first: d.FirstAttempt, unconfirmed: d.Unconfirmed,
 		unknown: d.Unconfirmed > 0} // an earlier attempt may have reached Slack
 	for try := 1; ; try++ {
-		err := w.tryDeliver(ctx, d, msg, &st, rep)
+		err := w.tryDeliver(ctx, d, msg, &at, rep)
 		if err == nil {
-			return nil
+			w.health.delivered()
+			delete(st.left, d.ID)
+			return
 		}
+		st.last = err
 		after, permanent := alerts.Classify(err)
-		if permanent {
+		rateLimited := errors.Is(err, alerts.ErrRateLimited)
+		switch {
+		case ctx.Err() != nil:
+			w.m.DeliveryFailures.WithLabelValues(failDeadline).Inc()
+			log.Warn("delivery cut off; will look it up and retry later", "error", err)
+			w.retryLater(ctx, d, err.Error(), w.cfg.Now())
+			st.left[d.ID] = leftRetry
+			return
+		case permanent:
+			w.m.DeliveryFailures.WithLabelValues(failPermanent).Inc()
 			log.Error("alert not accepted; kept for retry once fixed", "error", err)
-			w.retryLater(ctx, d, err.Error(), time.Now().Add(time.Hour))
-			return fmt.Errorf("%w: %v", ErrNotifier, err)
-		}
-		wait := maxDur(after, backoff(try))
-		if try < inRunRetries && wait <= maxInRunWait && time.Now().Add(wait).Before(deadline) {
-			log.Info("delivery failed; retrying", "error", err, "in", wait.Round(time.Millisecond))
-			if !sleep(ctx, wait) {
-				w.retryLater(ctx, d, err.Error(), time.Now())
-				return nil
+			w.retryLater(ctx, d, err.Error(), w.cfg.Now().Add(permanentRetry))
+			st.left[d.ID] = leftFailed
+			st.fatal = fmt.Errorf("%w: %v", ErrNotifier, err)
+			w.health.refused(err, w.cfg.Now())
+			return
+		case rateLimited:
+			w.m.DeliveryFailures.WithLabelValues(failRateLimited).Inc()
+			st.hold = w.cfg.Now().Add(after)
+			if err := w.cfg.Store.HoldDeliveries(ctx, n.Name(), st.hold); err != nil {
+				log.Error("store the rate limit", "error", err)
 			}
-			continue
+			if !st.fits(after) {
+				st.long = true
+				log.Warn("rate limited; holding every delivery back", "error", err, "until", st.hold.UTC().Format(time.RFC3339))
+				w.retryLater(ctx, d, err.Error(), st.hold)
+				st.left[d.ID] = leftHeld
+				return
+			}
+		default:
+			w.m.DeliveryFailures.WithLabelValues(failTransient).Inc()
 		}
-		log.Warn("delivery failed; will retry later", "error", err, "attempts", st.count)
-		w.retryLater(ctx, d, err.Error(), time.Now().Add(maxDur(after, backoff(st.count))))
-		rep.Retrying++
-		return nil
+		wait := after
+		if !rateLimited {
+			wait = maxDur(after, backoff(try))
+		}
+		if try < inRunRetries && st.fits(wait) {
+			log.Info("delivery failed; retrying", "error", err, "in", wait.Round(time.Millisecond))
+			if sleep(ctx, wait) {
+				continue
+			}
+			w.retryLater(ctx, d, err.Error(), w.cfg.Now())
+			st.left[d.ID] = leftRetry
+			return
+		}
+		next := w.cfg.Now().Add(maxDur(after, backoff(at.count)))
+		if rateLimited {
+			next = st.hold
+		}
+		log.Warn("delivery failed; will retry later", "error", err, "attempts", at.count)
+		w.retryLater(ctx, d, err.Error(), next)
+		st.left[d.ID] = leftRetry
+		st.retryAt(next)
+		return
 	}
 }
 
@@ -155,23 +356,24 @@ type attemptState struct {
 }
 
 // tryDeliver makes one attempt: when an earlier attempt may have reached
-// Slack (st.unknown), it looks for the message first; otherwise (or when not
+// Slack (at.unknown), it looks for the message first; otherwise (or when not
 // found) it records the attempt and posts. A nil error means the delivery is
 // done. A post Slack refused for certain (a rate limit, a 4xx, a connection
 // never made) needs no look-up before the next attempt. A notifier that
 // cannot look does not post again once maxUnconfirmed posts may be in the
 // channel: the delivery is then done, unconfirmed.
-func (w *Worker) tryDeliver(ctx context.Context, d store.Delivery, msg alerts.Message, st *attemptState, rep *DeliveryReport) error {
+func (w *Worker) tryDeliver(ctx context.Context, d store.Delivery, msg alerts.Message, at *attemptState, rep *DeliveryReport) error {
 	n := w.cfg.Notifier
-	// Marks after a post must land even when shutdown cancels ctx.
+	// Marks after a post must land even when shutdown or the deadline
+	// cancels ctx.
 	mctx := context.WithoutCancel(ctx)
-	if st.unknown && n.CanFind() {
-		r, ok, err := n.Find(ctx, msg, st.first.Add(-2*time.Minute))
+	if at.unknown && n.CanFind() {
+		r, ok, err := n.Find(ctx, msg, at.first.Add(-2*time.Minute))
 		if err != nil {
 			return fmt.Errorf("look up earlier attempt: %w", err)
 		}
 		if ok {
-			if err := w.cfg.Store.MarkSent(mctx, d.ID, w.owner, r.Channel, r.TS, time.Now()); err != nil {
+			if err := w.cfg.Store.MarkSentVia(mctx, d.ID, w.owner, n.Name(), r.Channel, r.TS, w.cfg.Now()); err != nil {
 				w.log.Error("mark sent", "delivery", d.ID, "error", err)
 				return nil // the lease is lost: another sender has it
 			}
@@ -179,39 +381,40 @@ func (w *Worker) tryDeliver(ctx context.Context, d store.Delivery, msg alerts.Me
 			rep.Found++
 			return nil
 		}
-		st.unknown = false
+		at.unknown = false
 	}
-	if !n.CanFind() && st.unconfirmed >= maxUnconfirmed {
-		if err := w.cfg.Store.MarkSent(mctx, d.ID, w.owner, "", "", time.Now()); err != nil {
+	if !n.CanFind() && at.unconfirmed >= maxUnconfirmed {
+		if err := w.cfg.Store.MarkSentVia(mctx, d.ID, w.owner, n.Name(), "", "", w.cfg.Now()); err != nil {
 			w.log.Error("mark sent", "delivery", d.ID, "error", err)
 			return nil
 		}
 		w.log.Warn("not posted again: earlier posts went unanswered and may be in the channel already",
-			"delivery", d.ID, "notifier", n.Name(), "posts", st.unconfirmed)
+			"delivery", d.ID, "notifier", n.Name(), "posts", at.unconfirmed)
 		rep.Unconfirmed++
 		return nil
 	}
-	if err := w.cfg.Store.MarkAttempt(ctx, d.ID, w.owner, time.Now()); err != nil {
+	now := w.cfg.Now()
+	if err := w.cfg.Store.MarkAttempt(ctx, d.ID, w.owner, now); err != nil {
 		w.log.Error("mark attempt", "delivery", d.ID, "error", err)
 		return nil
 	}
-	if st.count == 0 {
-		st.first = time.Now()
+	if at.count == 0 {
+		at.first = now
 	}
-	st.count++
-	st.unconfirmed++
-	st.unknown = true
+	at.count++
+	at.unconfirmed++
+	at.unknown = true
 	r, err := n.Post(ctx, msg)
 	if err != nil {
-		if st.unknown = alerts.MaybePosted(err); !st.unknown {
-			st.unconfirmed--
+		if at.unknown = alerts.MaybePosted(err); !at.unknown {
+			at.unconfirmed--
 			if merr := w.cfg.Store.MarkRefused(mctx, d.ID, w.owner); merr != nil {
 				w.log.Error("mark refused", "delivery", d.ID, "error", merr)
 			}
 		}
 		return err
 	}
-	if err := w.cfg.Store.MarkSent(mctx, d.ID, w.owner, r.Channel, r.TS, time.Now()); err != nil {
+	if err := w.cfg.Store.MarkSentVia(mctx, d.ID, w.owner, n.Name(), r.Channel, r.TS, w.cfg.Now()); err != nil {
 		w.log.Error("mark sent", "delivery", d.ID, "error", err)
 		return nil
 	}
@@ -222,6 +425,25 @@ func (w *Worker) tryDeliver(ctx context.Context, d store.Delivery, msg alerts.Me
 	}
 	w.m.AlertsSent.WithLabelValues(d.Kind).Inc()
 	return nil
+}
+
+// observeOutbox sets the outbox gauges and the report's pending count.
+func (w *Worker) observeOutbox(ctx context.Context, rep *DeliveryReport) {
+	ob, err := w.cfg.Store.Outbox(ctx, w.cfg.Now())
+	if err != nil {
+		w.log.Error("read the outbox", "error", err)
+		return
+	}
+	rep.Pending = ob.Pending
+	w.m.OutboxPending.Set(float64(ob.Pending))
+	age := 0.0
+	if !ob.OldestPending.IsZero() {
+		age = max(w.cfg.Now().Sub(ob.OldestPending).Seconds(), 0)
+	}
+	w.m.OutboxOldest.Set(age)
+	if ob.Pending == 0 {
+		w.health.delivered() // nothing waits: no refusal stands
+	}
 }
 
 func (w *Worker) retryLater(ctx context.Context, d store.Delivery, reason string, next time.Time) {

@@ -14,7 +14,11 @@ type Metrics struct {
 	EventsDetected    prometheus.Counter
 	AlertsSent        *prometheus.CounterVec // kind: alert, reply
 	OutboxPending     prometheus.Gauge
+	OutboxOldest      prometheus.Gauge       // age of the oldest pending message
+	DeliveryFailures  *prometheus.CounterVec // reason: permanent, rate_limited, transient, deadline
 	RunDuration       prometheus.Histogram
+	BackupLastSuccess prometheus.Gauge
+	BackupFailures    prometheus.Counter
 }
 
 // NewMetrics registers the worker's metrics, with Go and process
@@ -46,6 +50,22 @@ func NewMetrics() *Metrics {
 			Name: "worker_outbox_pending",
 			Help: "Messages waiting in the outbox.",
 		}),
+		OutboxOldest: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "worker_outbox_oldest_pending_seconds",
+			Help: "How long the oldest message waiting in the outbox has waited; 0 when none waits.",
+		}),
+		DeliveryFailures: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "worker_delivery_failures_total",
+			Help: "Failed delivery attempts by reason (permanent, rate_limited, transient, deadline).",
+		}, []string{"reason"}),
+		BackupLastSuccess: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "worker_backup_last_success_timestamp_seconds",
+			Help: "Unix time of the last database snapshot written by serve.",
+		}),
+		BackupFailures: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "worker_backup_failures_total",
+			Help: "Database snapshots that could not be written.",
+		}),
 		RunDuration: prometheus.NewHistogram(prometheus.HistogramOpts{
 			Name:    "worker_run_duration_seconds",
 			Help:    "Duration of passes over the sources.",
@@ -54,12 +74,16 @@ func NewMetrics() *Metrics {
 	}
 	m.Registry.MustRegister(
 		m.SourceFetches, m.SourceSkips, m.SourceLastSuccess, m.EventsDetected,
-		m.AlertsSent, m.OutboxPending, m.RunDuration,
+		m.AlertsSent, m.OutboxPending, m.OutboxOldest, m.DeliveryFailures, m.RunDuration,
+		m.BackupLastSuccess, m.BackupFailures,
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 	)
 	// Present from the start, so dashboards see zeros rather than nothing.
 	m.AlertsSent.WithLabelValues("alert")
 	m.AlertsSent.WithLabelValues("reply")
+	for _, r := range []string{failPermanent, failRateLimited, failTransient, failDeadline} {
+		m.DeliveryFailures.WithLabelValues(r)
+	}
 	return m
 }

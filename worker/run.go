@@ -33,8 +33,13 @@ type RunOptions struct {
 	NoDelivery bool
 	// IgnoreDeferral fetches sources even when an earlier failure deferred them.
 	IgnoreDeferral bool
-	// DeliveryBudget bounds how long in-run delivery retries may wait.
-	DeliveryBudget time.Duration
+	// Force fetches every source now and in full: deferrals are ignored and
+	// no request is conditional, so every item not yet recorded is fetched
+	// again (run-once --force).
+	Force bool
+	// DeliveryDeadline bounds the delivery step; 0 = the configured
+	// deadline.
+	DeliveryDeadline time.Duration
 	// Progress, when set, is told of listing pages read during backfills.
 	Progress func(source string, page, items int)
 }
@@ -47,18 +52,39 @@ type SourceReport struct {
 	Articles      int // articles recorded
 	Events        int // events detected in them
 	Headline      int // headline events among them
+	Later         int // new items left for later passes by the per-pass cap
 	NotModified   bool
 	DeferredUntil time.Time // skipped: deferred by an earlier failure
 	Skipped       string    // skipped for another reason (already running)
 	ArticleErrors []error   // pages that could not be fetched or parsed
+	NotRecorded   []error   // writes to the database that failed: articles, the source's state
 	Err           error     // the source itself failed
 }
+
+func (r *SourceReport) notRecorded(err error) {
+	if err != nil {
+		r.NotRecorded = append(r.NotRecorded, err)
+	}
+}
+
+// ErrNotRecorded marks what was read but could not be written to the
+// database (a full disk, a broken file): the run did not do its job.
+var ErrNotRecorded = errors.New("not recorded")
 
 // Report is what one pass did.
 type Report struct {
 	Sources  []SourceReport
 	Delivery DeliveryReport
 	Duration time.Duration
+}
+
+// RecordErrors returns every database write of the pass that failed.
+func (r Report) RecordErrors() []error {
+	var out []error
+	for _, s := range r.Sources {
+		out = append(out, s.NotRecorded...)
+	}
+	return out
 }
 
 // Failed returns the sources that failed, for the run's summary.
@@ -74,45 +100,63 @@ func (r Report) Failed() []SourceReport {
 
 // RunOnce does one pass over the sources, then delivers pending alerts.
 // A failing source or page never stops the others; their errors are in the
-// report. The returned error is for failures of the pass itself (the
-// database, a cancelled context, a Slack configuration that needs a person).
+// report. The returned error is for a run that did not do its job: writes
+// to the database that failed (ErrNotRecorded), due alerts left undelivered
+// (ErrUndelivered, ErrNotifier), a cancelled context.
 func (w *Worker) RunOnce(ctx context.Context, opts RunOptions) (Report, error) {
 	start := time.Now()
 	srcs, err := w.pick(opts.Sources)
 	if err != nil {
 		return Report{}, err
 	}
-	rep := Report{Sources: make([]SourceReport, len(srcs))}
-	seen := &runSeen{urls: map[string]bool{}}
-	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(w.cfg.SourceConcurrency)
-	for i, s := range srcs {
-		g.Go(func() error {
-			rep.Sources[i] = w.runSource(gctx, s, opts, seen)
-			return nil
-		})
-	}
-	_ = g.Wait()
+	rep := Report{Sources: w.pass(ctx, ctx, srcs, opts)}
 	if err := ctx.Err(); err != nil {
 		rep.Duration = time.Since(start)
 		return rep, err
 	}
+	var recErr error
+	if errs := rep.RecordErrors(); len(errs) > 0 {
+		recErr = fmt.Errorf("%d writes to the database failed, the first: %w", len(errs), errs[0])
+	}
 	if !opts.NoDelivery {
-		budget := opts.DeliveryBudget
-		if budget <= 0 {
-			budget = 30 * time.Second
-		}
 		// A manual pass retries what earlier passes left for later.
 		if n, err := w.cfg.Store.RetryNow(ctx, w.cfg.Now()); err != nil {
 			return rep, err
 		} else if n > 0 {
 			w.log.Info("retrying deliveries left by earlier runs", "count", n)
 		}
-		rep.Delivery, err = w.Deliver(ctx, budget)
+		rep.Delivery, err = w.Deliver(ctx, opts.DeliveryDeadline)
 	}
 	rep.Duration = time.Since(start)
-	w.m.RunDuration.Observe(rep.Duration.Seconds())
-	return rep, err
+	return rep, errors.Join(recErr, err)
+}
+
+// pass runs srcs through the worker's one bounded pool of sources, so that
+// run-once and every schedule of serve share one limit, and returns their
+// reports in order. No source starts once stop is done; ctx is the sources'
+// work. The pass's duration is the run-duration metric.
+func (w *Worker) pass(ctx, stop context.Context, srcs []Source, opts RunOptions) []SourceReport {
+	start := time.Now()
+	reps := make([]SourceReport, len(srcs))
+	seen := &runSeen{urls: map[string]bool{}}
+	var wg sync.WaitGroup
+	for i, s := range srcs {
+		select {
+		case w.pool <- struct{}{}:
+		case <-stop.Done():
+			reps[i] = SourceReport{Name: s.Name(), Err: context.Cause(stop)}
+			continue
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer func() { <-w.pool }()
+			reps[i] = w.runSource(ctx, s, opts, seen)
+		}()
+	}
+	wg.Wait()
+	w.m.RunDuration.Observe(time.Since(start).Seconds())
+	return reps
 }
 
 func (w *Worker) pick(names []string) ([]Source, error) {
@@ -175,7 +219,7 @@ func (w *Worker) runSource(ctx context.Context, s Source, opts RunOptions, seen 
 		return rep
 	}
 	st.Name = name
-	if !opts.IgnoreDeferral && opts.Since.IsZero() && st.NextAttempt.After(now) {
+	if !opts.IgnoreDeferral && !opts.Force && opts.Since.IsZero() && st.NextAttempt.After(now) {
 		rep.DeferredUntil = st.NextAttempt
 		w.m.SourceFetches.WithLabelValues(name, "deferred").Inc()
 		log.Info("deferred by an earlier failure", "until", st.NextAttempt.UTC().Format(time.RFC3339), "last_error", st.LastError)
@@ -184,6 +228,9 @@ func (w *Worker) runSource(ctx context.Context, s Source, opts RunOptions, seen 
 	st.LastAttempt = now
 
 	req := sources.ListRequest{Since: opts.Since, Known: st.Validators}
+	if opts.Force {
+		req.Known = nil
+	}
 	if opts.Progress != nil {
 		req.Progress = func(page, items int) { opts.Progress(name, page, items) }
 	}
@@ -194,7 +241,7 @@ func (w *Worker) runSource(ctx context.Context, s Source, opts RunOptions, seen 
 			return rep
 		}
 		rep.Err = err
-		w.failSource(ctx, log, &st, err, now)
+		rep.notRecorded(w.failSource(ctx, log, &st, err, now))
 		if len(listing.Items) == 0 {
 			return rep
 		}
@@ -204,7 +251,7 @@ func (w *Worker) runSource(ctx context.Context, s Source, opts RunOptions, seen 
 	rep.NotModified = listing.NotModified
 	if listing.NotModified {
 		w.m.SourceFetches.WithLabelValues(name, "not_modified").Inc()
-		w.succeedSource(ctx, log, &st, nil, now)
+		rep.notRecorded(w.succeedSource(ctx, log, &st, nil, now))
 		return rep
 	}
 
@@ -223,12 +270,26 @@ func (w *Worker) runSource(ctx context.Context, s Source, opts RunOptions, seen 
 		isNew[u] = true
 	}
 	rep.New = len(unseen)
+	fresh := make([]sources.Item, 0, len(unseen))
+	for _, it := range items {
+		if isNew[it.URL] {
+			fresh = append(fresh, it)
+		}
+	}
+	if s.MaxNewItems > 0 && opts.Since.IsZero() && len(fresh) > s.MaxNewItems {
+		// Newest first: items are in date order, undated last (feeds list
+		// their newest items without dates, if any). The rest wait.
+		rep.Later = len(fresh) - s.MaxNewItems
+		fresh = fresh[rep.Later:]
+		log.Info("more new items than one pass reads; the rest on later passes", "new", rep.New,
+			"read", s.MaxNewItems, "later", rep.Later)
+	}
 
 	var mu sync.Mutex
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(w.cfg.ArticleConcurrency)
-	for _, it := range items {
-		if !isNew[it.URL] || !seen.claim(it.URL) {
+	for _, it := range fresh {
+		if !seen.claim(it.URL) {
 			continue
 		}
 		g.Go(func() error {
@@ -236,7 +297,11 @@ func (w *Worker) runSource(ctx context.Context, s Source, opts RunOptions, seen 
 			mu.Lock()
 			defer mu.Unlock()
 			if err != nil {
-				rep.ArticleErrors = append(rep.ArticleErrors, err)
+				if errors.Is(err, ErrNotRecorded) {
+					rep.NotRecorded = append(rep.NotRecorded, err)
+				} else {
+					rep.ArticleErrors = append(rep.ArticleErrors, err)
+				}
 				return nil
 			}
 			if !res.duplicate {
@@ -262,11 +327,12 @@ func (w *Worker) runSource(ctx context.Context, s Source, opts RunOptions, seen 
 		// 304) next time. A page that can never be read (404, robots,
 		// private address, not HTML, too large) does not hold the source
 		// back: it is tried again only when the source changes.
+		// Items left for a later pass keep the source from 304s as well.
 		var v map[string]sources.Validators
-		if !slices.ContainsFunc(rep.ArticleErrors, transient) {
+		if !slices.ContainsFunc(rep.ArticleErrors, transient) && rep.Later == 0 {
 			v = listing.Validators
 		}
-		w.succeedSource(ctx, log, &st, v, now)
+		rep.notRecorded(w.succeedSource(ctx, log, &st, v, now))
 	}
 	log.Info("source done", "items", rep.Items, "new", rep.New, "articles", rep.Articles,
 		"events", rep.Events, "headline", rep.Headline, "article_errors", len(rep.ArticleErrors))
@@ -289,7 +355,7 @@ func (w *Worker) end(name string) {
 	delete(w.running, name)
 }
 
-func (w *Worker) failSource(ctx context.Context, log *slog.Logger, st *store.SourceState, err error, now time.Time) {
+func (w *Worker) failSource(ctx context.Context, log *slog.Logger, st *store.SourceState, err error, now time.Time) error {
 	st.ConsecutiveFailures++
 	st.LastError = err.Error()
 	next := now.Add(fetch.Backoff(st.ConsecutiveFailures, nil))
@@ -301,12 +367,10 @@ func (w *Worker) failSource(ctx context.Context, log *slog.Logger, st *store.Sou
 	w.m.SourceFetches.WithLabelValues(st.Name, "error").Inc()
 	log.Warn("source failed", "error", err, "consecutive_failures", st.ConsecutiveFailures,
 		"next_attempt", next.UTC().Format(time.RFC3339))
-	if serr := w.cfg.Store.SaveSourceState(ctx, *st); serr != nil {
-		log.Error("save source state", "error", serr)
-	}
+	return w.saveState(ctx, log, st)
 }
 
-func (w *Worker) succeedSource(ctx context.Context, log *slog.Logger, st *store.SourceState, v map[string]sources.Validators, now time.Time) {
+func (w *Worker) succeedSource(ctx context.Context, log *slog.Logger, st *store.SourceState, v map[string]sources.Validators, now time.Time) error {
 	if st.ConsecutiveFailures > 0 {
 		log.Info("source recovered", "after_failures", st.ConsecutiveFailures)
 	}
@@ -323,15 +387,23 @@ func (w *Worker) succeedSource(ctx context.Context, log *slog.Logger, st *store.
 		}
 	}
 	w.m.SourceLastSuccess.WithLabelValues(st.Name).Set(float64(now.Unix()))
+	return w.saveState(ctx, log, st)
+}
+
+// saveState stores a source's state; a failure is a write the run could not
+// make.
+func (w *Worker) saveState(ctx context.Context, log *slog.Logger, st *store.SourceState) error {
 	if err := w.cfg.Store.SaveSourceState(ctx, *st); err != nil {
 		log.Error("save source state", "error", err)
+		return fmt.Errorf("%w: %w", ErrNotRecorded, err)
 	}
+	return nil
 }
 
 // transient reports whether a page failed for a reason that may pass:
-// timeouts, network errors, 5xx, 408, 429, a cancelled run. Parse errors and
-// refusals (4xx, robots.txt, the address guard, content type, size) are for
-// good.
+// timeouts, network errors, 5xx, 408, 429, a robots.txt that could not be
+// read, a cancelled run. Parse errors and refusals (4xx, a robots.txt that
+// disallows the page, the address guard, content type, size) are for good.
 func transient(err error) bool {
 	var se *fetch.StatusError
 	switch {
@@ -385,6 +457,14 @@ func (w *Worker) processItem(ctx context.Context, s Source, it sources.Item, opt
 	if err != nil {
 		return itemResult{}, err
 	}
+	if a.Published.After(now) {
+		// A page cannot be published after it was read: a wrong date (a
+		// typo, a wrong time zone, a placeholder) is clamped to the fetch
+		// time, so nothing is alerted as a development of the future.
+		w.log.Warn("publication date after the fetch time; clamped to it", "source", s.Name(), "url", it.URL,
+			"published", a.Published.Format(time.RFC3339), "fetched", now.Format(time.RFC3339))
+		a.Published = now
+	}
 	evs := w.cfg.Detector.Detect(a, now)
 	w.m.EventsDetected.Add(float64(len(evs)))
 	res, err := w.cfg.Store.Record(ctx, store.RecordInput{
@@ -395,7 +475,7 @@ func (w *Worker) processItem(ctx context.Context, s Source, it sources.Item, opt
 		Now:     now,
 	})
 	if err != nil {
-		return itemResult{}, fmt.Errorf("record %s: %w", it.URL, err)
+		return itemResult{}, fmt.Errorf("record %s: %w: %w", it.URL, ErrNotRecorded, err)
 	}
 	out := itemResult{duplicate: res.Duplicate}
 	for _, e := range evs {

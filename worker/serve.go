@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -33,15 +34,28 @@ type ServeOptions struct {
 	// else wakes the sender.
 	RetryEvery time.Duration
 	NoAlerts   bool
+	// BackupEvery is how often an online snapshot of the database is
+	// written to BackupPath; 0 = never.
+	BackupEvery time.Duration
+	BackupPath  string
 	// OnListen, when set, is called with the bound address once the HTTP
 	// server listens (tests use it to find a ":0" port).
 	OnListen func(addr string)
+
+	// parse reads schedules; nil = config.ParseSchedule. Tests use
+	// sub-second schedules, which the config refuses.
+	parse func(spec string, loc *time.Location) (cron.Schedule, error)
 }
 
-// Serve schedules every source with robfig/cron, delivers alerts on one
-// sender loop and serves health and metrics, until ctx is cancelled; then
-// it stops scheduling, lets in-flight passes finish within ShutdownTimeout
-// and returns nil.
+// Serve runs the same pass as RunOnce on a schedule: the sources are grouped
+// by cron spec, each group is one robfig/cron entry whose tick is a pass over
+// the group through the worker's one bounded pool of sources, and a tick that
+// comes while the group's previous pass still runs is skipped (and counted).
+// One sender loop delivers after every pass and on a timer for retries. It
+// serves health and metrics until ctx is cancelled; then it stops
+// scheduling, lets in-flight passes finish within ShutdownTimeout and
+// returns nil. Nothing in it starts a goroutine per tick or per wake-up that
+// outlives the tick.
 func (w *Worker) Serve(ctx context.Context, opts ServeOptions) error {
 	if opts.MaxJitter <= 0 {
 		opts.MaxJitter = 30 * time.Second
@@ -52,12 +66,21 @@ func (w *Worker) Serve(ctx context.Context, opts ServeOptions) error {
 	if opts.RetryEvery <= 0 {
 		opts.RetryEvery = 30 * time.Second
 	}
+	parse := opts.parse
+	if parse == nil {
+		parse = config.ParseSchedule
+	}
 	loc := w.cfg.Location
 
 	// Work runs on its own context: SIGTERM stops scheduling at once but
 	// lets passes in flight finish until the shutdown deadline.
 	workCtx, cutOff := context.WithCancel(context.WithoutCancel(ctx))
 	defer cutOff()
+
+	groups, err := scheduleGroups(w.cfg.Sources, opts.Schedule, loc, parse)
+	if err != nil {
+		return err
+	}
 
 	var srv *http.Server
 	srvErr := make(chan error, 1)
@@ -95,41 +118,43 @@ func (w *Worker) Serve(ctx context.Context, opts ServeOptions) error {
 	logger := cronLogger{w.log}
 	c := cron.New(
 		cron.WithLocation(loc),
-		cron.WithParser(cronParser{loc}),
+		cron.WithParser(cronParser{loc, parse}),
 		cron.WithLogger(logger),
 		cron.WithChain(cron.Recover(logger)),
 	)
-	for _, s := range w.cfg.Sources {
-		spec := s.Schedule
-		if spec == "" {
-			spec = opts.Schedule
-		}
-		sched, err := config.ParseSchedule(spec, loc)
-		if err != nil {
-			return fmt.Errorf("serve: source %s: schedule %w", s.Name(), err)
-		}
-		jitter := min(opts.MaxJitter, interval(sched, time.Now().In(loc))/10)
-		job := func() {
+	runOpts := RunOptions{NoAlerts: opts.NoAlerts, NoDelivery: true}
+	for _, g := range groups {
+		jitter := min(opts.MaxJitter, interval(g.schedule, time.Now().In(loc))/10)
+		tick := w.skipIfRunning(g.sources, func() {
 			if jitter > 0 && !sleep(ctx, rand.N(jitter)) {
 				return
 			}
 			if ctx.Err() != nil {
 				return
 			}
-			w.runSource(workCtx, s, RunOptions{NoAlerts: opts.NoAlerts}, &runSeen{urls: map[string]bool{}})
+			w.pass(workCtx, ctx, g.sources, runOpts)
 			wake()
-		}
-		c.Schedule(sched, cron.FuncJob(job))
+		})
+		c.Schedule(g.schedule, cron.FuncJob(tick))
 		// A first pass at start: catches up once on whatever was missed
 		// while the service was down.
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			job()
+			tick()
 		}()
 	}
+	if opts.BackupEvery > 0 && opts.BackupPath != "" {
+		var running atomic.Bool
+		c.Schedule(period(opts.BackupEvery), cron.FuncJob(func() {
+			if running.CompareAndSwap(false, true) {
+				defer running.Store(false)
+				w.backup(workCtx, opts.BackupPath)
+			}
+		}))
+	}
 	c.Start()
-	w.log.Info("serving", "sources", len(w.cfg.Sources), "schedule", opts.Schedule)
+	w.log.Info("serving", "sources", len(w.cfg.Sources), "schedules", len(groups), "schedule", opts.Schedule)
 
 	select {
 	case <-ctx.Done():
@@ -145,9 +170,11 @@ func (w *Worker) Serve(ctx context.Context, opts ServeOptions) error {
 		wg.Wait()
 		close(done)
 	}()
+	shutdownTimer := time.NewTimer(opts.ShutdownTimeout)
+	defer shutdownTimer.Stop()
 	select {
 	case <-done:
-	case <-time.After(opts.ShutdownTimeout):
+	case <-shutdownTimer.C:
 		w.log.Warn("in-flight work cut off at the shutdown deadline")
 		cutOff()
 		select {
@@ -165,6 +192,73 @@ func (w *Worker) Serve(ctx context.Context, opts ServeOptions) error {
 	return nil
 }
 
+// period is a schedule that fires at a fixed interval after each run.
+type period time.Duration
+
+// Next is t plus the period.
+func (p period) Next(t time.Time) time.Time { return t.Add(time.Duration(p)) }
+
+// backup writes the periodic snapshot of the database.
+func (w *Worker) backup(ctx context.Context, path string) {
+	start := time.Now()
+	if err := w.cfg.Store.Snapshot(ctx, path); err != nil {
+		w.m.BackupFailures.Inc()
+		w.log.Error("database snapshot failed", "path", path, "error", err)
+		return
+	}
+	w.m.BackupLastSuccess.Set(float64(time.Now().Unix()))
+	w.log.Info("database snapshot written", "path", path, "took", time.Since(start).Round(time.Millisecond))
+}
+
+// scheduleGroup is the sources that share one cron spec.
+type scheduleGroup struct {
+	spec     string
+	schedule cron.Schedule
+	sources  []Source
+}
+
+// scheduleGroups groups sources by their schedule (def for those without
+// one), in the order the specs first appear.
+func scheduleGroups(srcs []Source, def string, loc *time.Location,
+	parse func(string, *time.Location) (cron.Schedule, error)) ([]scheduleGroup, error) {
+	var groups []scheduleGroup
+	index := map[string]int{}
+	for _, s := range srcs {
+		spec := s.Schedule
+		if spec == "" {
+			spec = def
+		}
+		if i, ok := index[spec]; ok {
+			groups[i].sources = append(groups[i].sources, s)
+			continue
+		}
+		sched, err := parse(spec, loc)
+		if err != nil {
+			return nil, fmt.Errorf("serve: source %s: schedule %w", s.Name(), err)
+		}
+		index[spec] = len(groups)
+		groups = append(groups, scheduleGroup{spec: spec, schedule: sched, sources: []Source{s}})
+	}
+	return groups, nil
+}
+
+// skipIfRunning is cron.SkipIfStillRunning that also counts and logs the
+// skipped tick for each source of the group.
+func (w *Worker) skipIfRunning(srcs []Source, run func()) func() {
+	var running atomic.Bool
+	return func() {
+		if !running.CompareAndSwap(false, true) {
+			for _, s := range srcs {
+				w.m.SourceSkips.WithLabelValues(s.Name()).Inc()
+			}
+			w.log.Info("tick skipped: the previous pass is still running", "sources", len(srcs))
+			return
+		}
+		defer running.Store(false)
+		run()
+	}
+}
+
 // deliveryLoop delivers whenever a pass wakes it and on a timer for retries.
 // It stops taking new work when stop is done; workCtx cuts a post off only
 // at the shutdown deadline.
@@ -178,9 +272,9 @@ func (w *Worker) deliveryLoop(workCtx, stop context.Context, kick <-chan struct{
 		case <-kick:
 		case <-t.C:
 		}
-		rep, err := w.Deliver(deliverCtx(workCtx, stop), time.Minute)
+		rep, err := w.deliverUntil(workCtx, stop, 0)
 		if err != nil && !errors.Is(err, context.Canceled) {
-			w.log.Error("delivery", "error", err)
+			w.log.Warn("delivery", "error", err)
 		}
 		if rep.Posted+rep.Replies+rep.Found > 0 {
 			w.log.Info("delivered", "alerts", rep.Posted, "replies", rep.Replies, "found", rep.Found, "pending", rep.Pending)
@@ -188,23 +282,9 @@ func (w *Worker) deliveryLoop(workCtx, stop context.Context, kick <-chan struct{
 	}
 }
 
-// deliverCtx ends when either the work is cut off or the service stops
-// taking work; a post already on the wire is finished by the notifier's own
-// timeout within the shutdown window.
-func deliverCtx(workCtx, stop context.Context) context.Context {
-	ctx, cancel := context.WithCancel(workCtx)
-	go func() {
-		select {
-		case <-stop.Done():
-		case <-workCtx.Done():
-		}
-		cancel()
-	}()
-	return ctx
-}
-
-// Handler serves /healthz (alive), /readyz (database open and migrated),
-// /metrics (Prometheus text) and the read-only views of package web.
+// Handler serves /healthz (alive), /readyz (see Ready: the database
+// answers, deliveries are not refused, no alert waits too long), /metrics
+// (Prometheus text) and the read-only views of package web.
 func (w *Worker) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(rw http.ResponseWriter, _ *http.Request) {
@@ -215,7 +295,7 @@ func (w *Worker) Handler() http.Handler {
 		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 		defer cancel()
 		rw.Header().Set("Content-Type", "text/plain; charset=utf-8")
-		if err := w.cfg.Store.Ready(ctx); err != nil {
+		if err := w.Ready(ctx); err != nil {
 			rw.WriteHeader(http.StatusServiceUnavailable)
 			_, _ = fmt.Fprintf(rw, "not ready: %v\n", err)
 			return
@@ -238,10 +318,13 @@ func interval(s cron.Schedule, now time.Time) time.Duration {
 }
 
 // cronParser lets cron use the config's guarded parser.
-type cronParser struct{ loc *time.Location }
+type cronParser struct {
+	loc   *time.Location
+	parse func(string, *time.Location) (cron.Schedule, error)
+}
 
 func (p cronParser) Parse(spec string) (cron.Schedule, error) {
-	return config.ParseSchedule(spec, p.loc)
+	return p.parse(spec, p.loc)
 }
 
 // cronLogger adapts slog to robfig/cron's logger (whose default writes to

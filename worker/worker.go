@@ -27,6 +27,9 @@ type Source struct {
 	sources.Source
 	URL      string // the source's own URL; with allow_private_networks its origin may be private
 	Schedule string // cron spec; "" = the default schedule
+	// MaxNewItems caps the new items one pass reads, newest first; the
+	// rest are read on later passes. 0 = no cap. Backfills are not capped.
+	MaxNewItems int
 }
 
 // Config holds everything a Worker needs, built once in cmd/worker.
@@ -45,7 +48,14 @@ type Config struct {
 	ArticleConcurrency int
 	// SourceConcurrency bounds the sources processed at once.
 	SourceConcurrency int
-	// Now is the clock; nil = time.Now.
+	// DeliveryDeadline bounds one delivery step (a post in flight at the
+	// deadline is cut off); 0 = DefaultDeliveryDeadline.
+	DeliveryDeadline time.Duration
+	// MaxPendingAge is how long an alert may wait in the outbox before the
+	// worker is not ready; 0 = DefaultMaxPendingAge.
+	MaxPendingAge time.Duration
+	// Now is the clock of the pass and of delivery (stored times, due
+	// times, rate-limit holds); nil = time.Now.
 	Now func() time.Time
 }
 
@@ -57,10 +67,13 @@ type Worker struct {
 	m     *Metrics
 	owner string
 
+	pool chan struct{} // the one bounded pool of sources: a slot per source in progress
+
 	mu        sync.Mutex
 	running   map[string]bool // sources with a pass in progress
-	deliver   sync.Mutex      // one sender at a time in this process
-	keyPrefix string          // idempotency key prefix; set under deliver
+	sending   sync.Mutex      // one sender at a time in this process
+	keyPrefix string          // idempotency key prefix; set under sending
+	health    deliveryHealth
 }
 
 // New returns a Worker.
@@ -86,12 +99,19 @@ func New(cfg Config) (*Worker, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
+	if cfg.DeliveryDeadline <= 0 {
+		cfg.DeliveryDeadline = DefaultDeliveryDeadline
+	}
+	if cfg.MaxPendingAge <= 0 {
+		cfg.MaxPendingAge = DefaultMaxPendingAge
+	}
 	for _, s := range cfg.Sources {
 		if _, err := url.Parse(s.URL); err != nil {
 			return nil, fmt.Errorf("worker: source %s: %w", s.Name(), err)
 		}
 	}
-	return &Worker{cfg: cfg, log: cfg.Logger, m: cfg.Metrics, owner: Owner(), running: map[string]bool{}}, nil
+	return &Worker{cfg: cfg, log: cfg.Logger, m: cfg.Metrics, owner: Owner(), running: map[string]bool{},
+		pool: make(chan struct{}, cfg.SourceConcurrency)}, nil
 }
 
 // Metrics returns the worker's metrics.

@@ -2,6 +2,7 @@ package worker_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -182,11 +183,11 @@ func TestSlackOutageKeepsAlertsForTheNextRun(t *testing.T) {
 	}
 	w := newWorker(t, s, bot, s.URL+"/feed.xml")
 	// Slack stores the first message but answers 503, then is down for the
-	// rest of the run (the budget allows no retry within it).
+	// rest of the run (the deadline allows no retry within it).
 	slack.FailNext(1, slackfake.FailLie)
-	rep, err := w.RunOnce(ctx, worker.RunOptions{DeliveryBudget: time.Millisecond})
-	if err != nil {
-		t.Fatal(err)
+	rep, err := w.RunOnce(ctx, worker.RunOptions{DeliveryDeadline: 500 * time.Millisecond})
+	if !errors.Is(err, worker.ErrUndelivered) {
+		t.Fatalf("a run that could not deliver: error %v, want ErrUndelivered", err)
 	}
 	if rep.Delivery.Pending == 0 || rep.Delivery.Posted != 0 {
 		t.Fatalf("during the outage: %+v", rep.Delivery)
@@ -325,7 +326,7 @@ func TestLookUpBeforeRepostOnlyWhenSlackMayHaveStoredIt(t *testing.T) {
 			}
 			w := newWorker(t, s, bot, s.URL+"/feed.xml")
 			slack.FailNext(1, tc.fail)
-			rep, err := w.RunOnce(context.Background(), worker.RunOptions{DeliveryBudget: 20 * time.Second})
+			rep, err := w.RunOnce(context.Background(), worker.RunOptions{DeliveryDeadline: 20 * time.Second})
 			if err != nil {
 				t.Fatal(err)
 			}

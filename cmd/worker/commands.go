@@ -35,7 +35,7 @@ func (a *app) configCmd() *cobra.Command {
 			if from == "" {
 				from = "built-in default"
 			}
-			dest := "standard output"
+			dest := "standard output (no Slack setting in the config or the environment)"
 			switch {
 			case !cfg.Slack.Token.IsZero():
 				dest = "Slack (bot token, channel " + cfg.Slack.Channel + ")"

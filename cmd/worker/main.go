@@ -7,6 +7,7 @@
 //	worker sources test NAME   fetch one source and show what it would produce
 //	worker events list         the stored timeline
 //	worker config check        validate the config and print it, secrets masked
+//	worker db check|backup|restore  check, snapshot and restore the database
 package main
 
 import (

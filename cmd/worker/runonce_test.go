@@ -347,7 +347,8 @@ func TestSecondRunMakesOnlyConditionalRequests(t *testing.T) {
 	f.site.Config.Handler = counter.wrap(http.FileServer(http.Dir(f.corpus)))
 	cfg := f.config(t, "")
 
-	if _, stderr, code := runCLI(t, "run-once", "--config", cfg, "--dry-run"); code != 0 {
+	// Alerts go to standard output: a dry run would record nothing.
+	if _, stderr, code := runCLI(t, "run-once", "--config", cfg); code != 0 {
 		t.Fatalf("first run exit %d:\n%s", code, stderr)
 	}
 	first := counter.take()
@@ -361,7 +362,7 @@ func TestSecondRunMakesOnlyConditionalRequests(t *testing.T) {
 		t.Fatal("the first run fetched no article pages")
 	}
 
-	stdout, stderr, code := runCLI(t, "run-once", "--config", cfg, "--dry-run")
+	stdout, stderr, code := runCLI(t, "run-once", "--config", cfg)
 	if code != 0 {
 		t.Fatalf("second run exit %d:\n%s", code, stderr)
 	}

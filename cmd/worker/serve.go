@@ -35,6 +35,8 @@ func (a *app) serveCmd() *cobra.Command {
 				Listen:          listen,
 				ShutdownTimeout: shutdown,
 				NoAlerts:        noAlerts,
+				BackupEvery:     cfg.Backup.Interval.D(),
+				BackupPath:      cfg.BackupPath(),
 			})
 		},
 	}

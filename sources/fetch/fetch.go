@@ -97,13 +97,17 @@ func (e *RetryAfterError) Unwrap() error { return &StatusError{Code: e.Code} }
 
 // Errors a request can end with, tested with errors.Is.
 var (
-	ErrTooLarge        = errors.New("body exceeds size limit")
-	ErrContentType     = errors.New("unexpected content type")
-	ErrRobots          = errors.New("disallowed by robots.txt")
-	ErrPrivateAddress  = errors.New("refused: private or loopback address")
-	ErrTooManyRedirect = errors.New("too many redirects")
-	ErrScheme          = errors.New("unsupported URL scheme")
-	ErrTimeout         = errors.New("timed out")
+	ErrTooLarge    = errors.New("body exceeds size limit")
+	ErrContentType = errors.New("unexpected content type")
+	ErrRobots      = errors.New("disallowed by robots.txt")
+	// ErrRobotsUnreachable: robots.txt could not be read (5xx, 429, a
+	// network error), so nothing on its origin is fetched for now. Unlike
+	// ErrRobots it passes: the page is to be tried again later.
+	ErrRobotsUnreachable = errors.New("robots.txt unreachable")
+	ErrPrivateAddress    = errors.New("refused: private or loopback address")
+	ErrTooManyRedirect   = errors.New("too many redirects")
+	ErrScheme            = errors.New("unsupported URL scheme")
+	ErrTimeout           = errors.New("timed out")
 )
 
 // errTimedOut is the cancellation cause of a request that ran out of time.

@@ -968,6 +968,7 @@ func TestRobotsAnswers(t *testing.T) {
 		robots  http.HandlerFunc
 		agent   string
 		wantErr bool
+		want    error // the error wanted when wantErr; nil = ErrRobots
 	}{
 		"404 allows all": {
 			robots: func(w http.ResponseWriter, r *http.Request) { http.NotFound(w, r) },
@@ -975,20 +976,23 @@ func TestRobotsAnswers(t *testing.T) {
 		"403 allows all": {
 			robots: func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(403) },
 		},
-		"500 disallows all": {
+		"500 is unreachable for now": {
 			robots:  func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(500) },
 			wantErr: true,
+			want:    ErrRobotsUnreachable,
 		},
-		"503 disallows all": {
+		"503 is unreachable for now": {
 			robots:  func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(503) },
 			wantErr: true,
+			want:    ErrRobotsUnreachable,
 		},
-		"unreachable disallows all": {
+		"unreachable for now": {
 			robots: func(w http.ResponseWriter, r *http.Request) {
 				conn, _, _ := w.(http.Hijacker).Hijack()
 				conn.Close()
 			},
 			wantErr: true,
+			want:    ErrRobotsUnreachable,
 		},
 		"empty allows all": {
 			robots: func(w http.ResponseWriter, r *http.Request) {},
@@ -1040,10 +1044,79 @@ func TestRobotsAnswers(t *testing.T) {
 			req := trusted(srv, "/news/a")
 			req.CheckRobots = true
 			_, err := c.Get(context.Background(), req)
-			if tt.wantErr != errors.Is(err, ErrRobots) || (!tt.wantErr && err != nil) {
-				t.Errorf("error %v; want ErrRobots: %v", err, tt.wantErr)
+			want := tt.want
+			if want == nil {
+				want = ErrRobots
+			}
+			if tt.wantErr != errors.Is(err, want) || (!tt.wantErr && err != nil) {
+				t.Errorf("error %v; want %v: %v", err, want, tt.wantErr)
+			}
+			if errors.Is(err, ErrRobotsUnreachable) && errors.Is(err, ErrRobots) {
+				t.Errorf("error %v: an unreachable robots.txt is not a refusal", err)
 			}
 		})
+	}
+}
+
+// A robots.txt that answers 503 once is asked again when the failure has
+// expired, and the page is then fetched.
+func TestRobotsUnreachableIsAskedAgain(t *testing.T) {
+	var robotsHits atomic.Int64
+	srv := serve(t, func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/robots.txt" {
+			if robotsHits.Add(1) == 1 {
+				w.WriteHeader(http.StatusServiceUnavailable)
+				return
+			}
+			io.WriteString(w, "User-agent: *\nDisallow: /private/\n")
+			return
+		}
+		io.WriteString(w, page)
+	})
+	c := newClient(t, Options{Robots: true})
+	req := trusted(srv, "/news/a")
+	req.CheckRobots = true
+	if _, err := c.Get(context.Background(), req); !errors.Is(err, ErrRobotsUnreachable) || errors.Is(err, ErrRobots) {
+		t.Fatalf("robots.txt 503: error %v; want ErrRobotsUnreachable, not ErrRobots", err)
+	}
+	c.now = func() time.Time { return time.Now().Add(robotsFailureTTL + time.Second) }
+	if _, err := c.Get(context.Background(), req); err != nil {
+		t.Fatalf("after the failure expired: %v", err)
+	}
+	if n := robotsHits.Load(); n != 2 {
+		t.Errorf("robots.txt fetched %d times; want twice", n)
+	}
+}
+
+// An article on an IPv6 literal host gets its robots.txt from
+// http://[addr]:port/robots.txt and is fetched.
+func TestRobotsOfAnIPv6LiteralHost(t *testing.T) {
+	ln, err := net.Listen("tcp", "[::1]:0")
+	if err != nil {
+		t.Skip("no IPv6 loopback:", err)
+	}
+	var robotsHits atomic.Int64
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/robots.txt" {
+			robotsHits.Add(1)
+			io.WriteString(w, "User-agent: *\nDisallow: /private/\n")
+			return
+		}
+		io.WriteString(w, page)
+	}))
+	srv.Listener.Close()
+	srv.Listener = ln
+	srv.Start()
+	t.Cleanup(srv.Close)
+	c := newClient(t, Options{Robots: true, AllowPrivate: true})
+	for path, wantErr := range map[string]error{"/news/a": nil, "/private/b": ErrRobots} {
+		_, err := c.Get(context.Background(), Request{URL: srv.URL + path, CheckRobots: true, TrustedOrigin: srv.URL})
+		if (wantErr == nil && err != nil) || (wantErr != nil && !errors.Is(err, wantErr)) {
+			t.Errorf("%s%s: error %v; want %v", srv.URL, path, err, wantErr)
+		}
+	}
+	if n := robotsHits.Load(); n != 1 {
+		t.Errorf("robots.txt fetched %d times; want once", n)
 	}
 }
 

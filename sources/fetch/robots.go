@@ -5,7 +5,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"net/url"
+	"strings"
 	"sync"
 	"time"
 
@@ -39,10 +41,7 @@ type robotsCache struct {
 // u for our user agent. One fetch per origin is in flight at a time; the
 // others wait for it with their own context.
 func (c *Client) checkRobots(ctx context.Context, u *url.URL, trusted string) error {
-	origin := u.Scheme + "://" + hostKey(u.Hostname())
-	if p := u.Port(); p != "" {
-		origin += ":" + p
-	}
+	origin := u.Scheme + "://" + originHost(hostKey(u.Hostname()), u.Port())
 	for {
 		e, owner := c.robotsEntry(origin)
 		if owner {
@@ -68,7 +67,7 @@ func robotsVerdict(e *robotsEntry, u *url.URL, ua string) error {
 		if errors.Is(e.err, ErrPrivateAddress) {
 			return e.err
 		}
-		return fmt.Errorf("%w: robots.txt unreachable: %v", ErrRobots, e.err)
+		return fmt.Errorf("%w: %v", ErrRobotsUnreachable, e.err)
 	}
 	path := u.EscapedPath()
 	if path == "" {
@@ -81,6 +80,18 @@ func robotsVerdict(e *robotsEntry, u *url.URL, ua string) error {
 		return ErrRobots
 	}
 	return nil
+}
+
+// originHost writes host and port as a URL's authority: an IPv6 literal
+// in brackets.
+func originHost(host, port string) string {
+	if port != "" {
+		return net.JoinHostPort(host, port)
+	}
+	if strings.Contains(host, ":") {
+		return "[" + host + "]"
+	}
+	return host
 }
 
 // robotsEntry returns the cached entry for origin, or a new one that the
@@ -109,7 +120,8 @@ func (c *Client) robotsEntry(origin string) (e *robotsEntry, owner bool) {
 
 // loadRobots fetches origin's robots.txt through the client's own limits and
 // fills e: 2xx is parsed, 4xx allows everything, 429, 5xx and unreachable
-// disallow everything. A Crawl-delay for our user agent lowers host's rate.
+// disallow everything for robotsFailureTTL (ErrRobotsUnreachable, a failure
+// that passes). A Crawl-delay for our user agent lowers host's rate.
 func (c *Client) loadRobots(ctx context.Context, e *robotsEntry, origin, trusted, host string) {
 	defer close(e.ready)
 	u, err := url.Parse(origin + "/robots.txt")
