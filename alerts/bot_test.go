@@ -397,7 +397,7 @@ func TestBotPostErrors(t *testing.T) {
 		"429 with retry-after seconds": {fail: slackfake.FailRateLimit, retryAfter: "7", wantMin: 7 * time.Second, wantMax: 7 * time.Second, wantLimited: true},
 		"429 with an http date":        {fail: slackfake.FailRateLimit, retryAfter: future, wantMin: 80 * time.Second, wantMax: 95 * time.Second, wantLimited: true},
 		"429 without retry-after":      {fail: slackfake.FailRateLimit, retryAfter: "", wantMin: DefaultRateLimitDelay, wantMax: DefaultRateLimitDelay, wantLimited: true},
-		"429 asking for hours":         {fail: slackfake.FailRateLimit, retryAfter: "36000", wantMin: MaxRetryAfter, wantMax: MaxRetryAfter, wantLimited: true},
+		"429 asking for days":          {fail: slackfake.FailRateLimit, retryAfter: "360000", wantMin: MaxRetryAfter, wantMax: MaxRetryAfter, wantLimited: true},
 		"429 with garbage":             {fail: slackfake.FailRateLimit, retryAfter: "later", wantMin: DefaultRateLimitDelay, wantMax: DefaultRateLimitDelay, wantLimited: true},
 		"503":                          {fail: slackfake.FailUnavailable, wantMin: DefaultRetryDelay, wantMax: DefaultRetryDelay},
 		"internal_error":               {fail: "internal_error", wantMin: DefaultRetryDelay, wantMax: DefaultRetryDelay},

@@ -22,8 +22,9 @@ import (
 
 // Delays Classify gives.
 const (
-	// MaxRetryAfter caps any wait Slack asks for.
-	MaxRetryAfter = 15 * time.Minute
+	// MaxRetryAfter caps any wait Slack asks for: a day, so that a
+	// Retry-After of 86400 is kept, and a nonsensical one ends.
+	MaxRetryAfter = 24 * time.Hour
 	// DefaultRateLimitDelay is the wait after a rate limit that names no
 	// usable Retry-After.
 	DefaultRateLimitDelay = time.Minute

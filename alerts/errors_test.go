@@ -32,7 +32,7 @@ func TestClassify(t *testing.T) {
 	}{
 		"nil":                         {nil, 0, false},
 		"rate limited with seconds":   {&slack.RateLimitedError{RetryAfter: 30 * time.Second}, 30 * time.Second, false},
-		"rate limited capped":         {&slack.RateLimitedError{RetryAfter: 2 * time.Hour}, MaxRetryAfter, false},
+		"rate limited capped":         {&slack.RateLimitedError{RetryAfter: 48 * time.Hour}, MaxRetryAfter, false},
 		"rate limited zero":           {&slack.RateLimitedError{RetryAfter: 0}, time.Second, false},
 		"wrapped rate limit":          {fmt.Errorf("post: %w", &slack.RateLimitedError{RetryAfter: 5 * time.Second}), 5 * time.Second, false},
 		"429 without retry-after":     {slack.StatusCodeError{Code: 429, Status: "429 Too Many Requests"}, DefaultRateLimitDelay, false},
