@@ -225,6 +225,25 @@ func (w *Worker) runSource(ctx context.Context, s Source, opts RunOptions, seen 
 	rep.New = len(unseen)
 
 	var mu sync.Mutex
+	recorded := func(evs []sources.Event) func(store.RecordResult, error) {
+		return func(res store.RecordResult, err error) {
+			mu.Lock()
+			defer mu.Unlock()
+			if err != nil {
+				rep.ArticleErrors = append(rep.ArticleErrors, err) // it names the article
+				return
+			}
+			if !res.Duplicate {
+				rep.Articles++
+				rep.Events += len(evs)
+				rep.Headline += countHeadline(evs)
+			}
+		}
+	}
+	// The pass's articles are recorded together, a batch at a time; the
+	// source's validators are saved only after the last batch committed,
+	// so a pass cut short leaves its unrecorded items new, not 304.
+	batch := w.cfg.Store.NewBatch(recordBatch)
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(w.cfg.ArticleConcurrency)
 	for _, it := range items {
@@ -232,22 +251,20 @@ func (w *Worker) runSource(ctx context.Context, s Source, opts RunOptions, seen 
 			continue
 		}
 		g.Go(func() error {
-			res, err := w.processItem(gctx, s, it, opts, now)
-			mu.Lock()
-			defer mu.Unlock()
+			in, err := w.readItem(gctx, s, it, opts, now)
 			if err != nil {
+				mu.Lock()
 				rep.ArticleErrors = append(rep.ArticleErrors, err)
+				mu.Unlock()
 				return nil
 			}
-			if !res.duplicate {
-				rep.Articles++
-				rep.Events += res.events
-				rep.Headline += res.headline
-			}
+			batch.Add(gctx, in, recorded(in.Events))
 			return nil
 		})
 	}
 	_ = g.Wait()
+	// What was read is kept even when the pass is being stopped.
+	batch.Flush(context.WithoutCancel(ctx))
 	if ctx.Err() != nil {
 		rep.Err = ctx.Err()
 		return rep
@@ -368,9 +385,18 @@ func dedupeItems(items []sources.Item) []sources.Item {
 	return out
 }
 
-type itemResult struct {
-	duplicate        bool
-	events, headline int
+// recordBatch is how many articles of a pass are recorded in one
+// transaction: a feed's worth, bounding what a pass holds in memory.
+const recordBatch = 64
+
+func countHeadline(evs []sources.Event) int {
+	n := 0
+	for _, e := range evs {
+		if e.Headline {
+			n++
+		}
+	}
+	return n
 }
 
 // errParse marks a page that was fetched but could not be parsed.
@@ -379,32 +405,21 @@ var errParse = errors.New("page cannot be parsed")
 // pageAccept lists the media types an article page may be served as.
 var pageAccept = []string{"text/html", "application/xhtml+xml", "text/plain", "application/octet-stream"}
 
-// processItem fetches, parses, detects and records one article.
-func (w *Worker) processItem(ctx context.Context, s Source, it sources.Item, opts RunOptions, now time.Time) (itemResult, error) {
+// readItem fetches, parses and detects one article, ready to be recorded.
+func (w *Worker) readItem(ctx context.Context, s Source, it sources.Item, opts RunOptions, now time.Time) (store.RecordInput, error) {
 	a, err := fetchArticle(ctx, w.cfg.Fetch, w.cfg.Location, s.URL, it)
 	if err != nil {
-		return itemResult{}, err
+		return store.RecordInput{}, err
 	}
 	evs := w.cfg.Detector.Detect(a, now)
 	w.m.EventsDetected.Add(float64(len(evs)))
-	res, err := w.cfg.Store.Record(ctx, store.RecordInput{
+	return store.RecordInput{
 		Source:  s.Name(),
 		Article: a,
 		Events:  evs,
 		Alert:   !opts.NoAlerts && w.fresh(a.Published, now),
 		Now:     now,
-	})
-	if err != nil {
-		return itemResult{}, fmt.Errorf("record %s: %w", it.URL, err)
-	}
-	out := itemResult{duplicate: res.Duplicate}
-	for _, e := range evs {
-		out.events++
-		if e.Headline {
-			out.headline++
-		}
-	}
-	return out, nil
+	}, nil
 }
 
 // fetchArticle fetches and parses an item's page. origin is the source's own
