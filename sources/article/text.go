@@ -89,7 +89,14 @@ func (e *emitter) write(s string) (n, commas int) {
 			switch {
 			case c < 0x80:
 				if c <= ' ' {
-					break run
+					// One space between two ordinary ASCII characters is
+					// kept as it is: copied with the run.
+					if c != ' ' || j == i || j+1 >= len(s) || s[j+1] <= ' ' || s[j+1] >= 0x80 {
+						break run
+					}
+					n++
+					j++
+					continue
 				}
 				if c == ',' {
 					commas++
