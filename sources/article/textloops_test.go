@@ -196,6 +196,3 @@ func TestWriteAgreesWithItsDefinition(t *testing.T) {
 		}
 	}
 }
-
-var _ = unicode.IsSpace
-var _ = utf8.DecodeRuneInString
