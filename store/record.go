@@ -187,6 +187,9 @@ func record(ctx context.Context, tx *sql.Tx, in RecordInput, fp uint64) (RecordR
 		}
 		res.NewDevelopments += n
 	}
+	if len(touched) == 0 {
+		return res, nil // no headline event (most articles): no development
+	}
 	devs, err := queryIDs(ctx, tx, `SELECT development_id FROM events WHERE article_id = ? AND headline = 1 ORDER BY seq`, id)
 	if err != nil {
 		return RecordResult{}, fmt.Errorf("read developments: %w", err)
