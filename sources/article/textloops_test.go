@@ -154,7 +154,7 @@ func refWrite(e *emitter, s string) (n, commas int) {
 // characters and a stray continuation byte.
 func textSamples(r *rand.Rand, n int) []string {
 	pieces := []string{"a", "Word", "x,", ",", " ", "  ", "\n", "\t", "\r\n", "\f", "\x01", "\x7f", "\u00a0", "\u200b", "\u00ad", "\u3000",
-		"é", "Ω", "淘宝", "微信支付", "，", "；", "、", "。", "カナ", "한글", "😀", "\x80", "long-word-without-spaces", "1234567890"}
+		"é", "Ω", "淘宝", "微信支付", "，", "；", "、", "。", "カナ", "한글", "😀", "\x80", "long-word-without-spaces", "1234567890", "Zebra-fizz", "@[`{AZaz", "buzz,quiz"}
 	out := []string{"", " ", "abcdefgh", "abcdefg ", " abcdefg", "a b c d e f g h i", "a  b  c", "ab,cd,ef,gh,"}
 	for range n {
 		var b strings.Builder

@@ -416,8 +416,7 @@ func measure(s string) (n, commas int) {
 		if c < 0x80 && i+8 <= len(s) {
 			// Eight printable ASCII bytes at once (spaces included): each
 			// counts one but a space after a space, and commas are counted.
-			x := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
-				uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+			x := word(s, i)
 			if x&hiBits == 0 && (x-lanes(0x20))&^x&hiBits == 0 {
 				sp := zeroLanes(x ^ lanes(' '))
 				prev := sp << 8
@@ -430,6 +429,12 @@ func measure(s string) (n, commas int) {
 				i += 8
 				continue
 			}
+		}
+		if c >= 0xE4 && c <= 0xE9 { // the common Han block: neither space nor comma
+			n += 2
+			i += 3
+			space = false
+			continue
 		}
 		if c < 0x80 {
 			i++
