@@ -263,8 +263,11 @@ func (w *Worker) runSource(ctx context.Context, s Source, opts RunOptions, seen 
 		})
 	}
 	_ = g.Wait()
-	// What was read is kept even when the pass is being stopped.
-	batch.Flush(context.WithoutCancel(ctx))
+	// What was read is kept even when the pass is being stopped, within
+	// the time a write may wait for another process's lock.
+	fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), flushWait)
+	batch.Flush(fctx)
+	cancel()
 	if ctx.Err() != nil {
 		rep.Err = ctx.Err()
 		return rep
@@ -388,6 +391,9 @@ func dedupeItems(items []sources.Item) []sources.Item {
 // recordBatch is how many articles of a pass are recorded in one
 // transaction: a feed's worth, bounding what a pass holds in memory.
 const recordBatch = 64
+
+// flushWait bounds the last write of a pass that is being stopped.
+const flushWait = 10 * time.Second
 
 func countHeadline(evs []sources.Event) int {
 	n := 0
