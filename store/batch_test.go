@@ -344,3 +344,33 @@ func TestBatchFailsAsAWhole(t *testing.T) {
 		t.Errorf("articles: %d, want none", got[0])
 	}
 }
+
+func TestSaveSourceStatesTogether(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	if err := s.SaveSourceState(ctx, SourceState{Name: "b", LastError: "old", ConsecutiveFailures: 3}); err != nil {
+		t.Fatal(err)
+	}
+	sts := []SourceState{
+		{Name: "a", LastSuccess: t0, Validators: map[string]sources.Validators{"https://a.example/feed": {ETag: `"1"`}}},
+		{Name: "b", LastSuccess: t0, Validators: map[string]sources.Validators{}},
+	}
+	if err := s.SaveSourceStates(ctx, sts); err != nil {
+		t.Fatal(err)
+	}
+	all, err := s.SourceStates(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(sts, all); diff != "" {
+		t.Errorf("states (-want +got):\n%s", diff)
+	}
+	// One bad state: none of them is saved.
+	err = s.SaveSourceStates(ctx, []SourceState{{Name: "c", LastSuccess: t0}, {LastSuccess: t0}})
+	if !errors.Is(err, ErrInvalid) {
+		t.Errorf("a state without a name: %v, want ErrInvalid", err)
+	}
+	if all, _ := s.SourceStates(ctx); len(all) != 2 {
+		t.Errorf("%d states after a refused save, want the 2 before it", len(all))
+	}
+}

@@ -83,7 +83,9 @@ func (w *Worker) RunOnce(ctx context.Context, opts RunOptions) (Report, error) {
 		return Report{}, err
 	}
 	rep := Report{Sources: make([]SourceReport, len(srcs))}
-	seen := &runSeen{urls: map[string]bool{}}
+	// The sources' states are written together when the pass ends: one
+	// transaction, not one per source.
+	seen := &runSeen{urls: map[string]bool{}, deferStates: true}
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(w.cfg.SourceConcurrency)
 	for i, s := range srcs {
@@ -93,6 +95,7 @@ func (w *Worker) RunOnce(ctx context.Context, opts RunOptions) (Report, error) {
 		})
 	}
 	_ = g.Wait()
+	w.saveStates(ctx, seen)
 	if err := ctx.Err(); err != nil {
 		rep.Duration = time.Since(start)
 		return rep, err
@@ -138,10 +141,42 @@ func (w *Worker) pick(names []string) ([]Source, error) {
 // ErrUsage marks a request that names something that does not exist.
 var ErrUsage = errors.New("bad usage")
 
-// runSeen makes one pass fetch each article once, however many sources list it.
+// runSeen is what the sources of one pass share: it makes the pass fetch
+// each article once, however many sources list it, and, when deferStates
+// is set, holds the sources' states until the pass saves them together.
 type runSeen struct {
-	mu   sync.Mutex
-	urls map[string]bool
+	mu          sync.Mutex
+	urls        map[string]bool
+	deferStates bool
+	states      []store.SourceState
+}
+
+// saveState saves a source's state now, or queues it for the end of the
+// pass. Either way it comes after the source's articles were recorded, so
+// validators never stand for articles not stored.
+func (w *Worker) saveState(ctx context.Context, log *slog.Logger, seen *runSeen, st store.SourceState) {
+	if seen.deferStates {
+		seen.mu.Lock()
+		seen.states = append(seen.states, st)
+		seen.mu.Unlock()
+		return
+	}
+	if err := w.cfg.Store.SaveSourceState(ctx, st); err != nil {
+		log.Error("save source state", "error", err)
+	}
+}
+
+// saveStates saves the queued states of a pass in one transaction, even
+// when the pass is being stopped.
+func (w *Worker) saveStates(ctx context.Context, seen *runSeen) {
+	if len(seen.states) == 0 {
+		return
+	}
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), flushWait)
+	defer cancel()
+	if err := w.cfg.Store.SaveSourceStates(sctx, seen.states); err != nil {
+		w.log.Error("save source states", "sources", len(seen.states), "error", err)
+	}
 }
 
 func (r *runSeen) claim(u string) bool {
@@ -194,7 +229,7 @@ func (w *Worker) runSource(ctx context.Context, s Source, opts RunOptions, seen 
 			return rep
 		}
 		rep.Err = err
-		w.failSource(ctx, log, &st, err, now)
+		w.failSource(ctx, log, seen, &st, err, now)
 		if len(listing.Items) == 0 {
 			return rep
 		}
@@ -204,7 +239,7 @@ func (w *Worker) runSource(ctx context.Context, s Source, opts RunOptions, seen 
 	rep.NotModified = listing.NotModified
 	if listing.NotModified {
 		w.m.SourceFetches.WithLabelValues(name, "not_modified").Inc()
-		w.succeedSource(ctx, log, &st, nil, now)
+		w.succeedSource(ctx, log, seen, &st, nil, now)
 		return rep
 	}
 
@@ -286,7 +321,7 @@ func (w *Worker) runSource(ctx context.Context, s Source, opts RunOptions, seen 
 		if !slices.ContainsFunc(rep.ArticleErrors, transient) {
 			v = listing.Validators
 		}
-		w.succeedSource(ctx, log, &st, v, now)
+		w.succeedSource(ctx, log, seen, &st, v, now)
 	}
 	log.Info("source done", "items", rep.Items, "new", rep.New, "articles", rep.Articles,
 		"events", rep.Events, "headline", rep.Headline, "article_errors", len(rep.ArticleErrors))
@@ -309,7 +344,7 @@ func (w *Worker) end(name string) {
 	delete(w.running, name)
 }
 
-func (w *Worker) failSource(ctx context.Context, log *slog.Logger, st *store.SourceState, err error, now time.Time) {
+func (w *Worker) failSource(ctx context.Context, log *slog.Logger, seen *runSeen, st *store.SourceState, err error, now time.Time) {
 	st.ConsecutiveFailures++
 	st.LastError = err.Error()
 	next := now.Add(fetch.Backoff(st.ConsecutiveFailures, nil))
@@ -321,12 +356,10 @@ func (w *Worker) failSource(ctx context.Context, log *slog.Logger, st *store.Sou
 	w.m.SourceFetches.WithLabelValues(st.Name, "error").Inc()
 	log.Warn("source failed", "error", err, "consecutive_failures", st.ConsecutiveFailures,
 		"next_attempt", next.UTC().Format(time.RFC3339))
-	if serr := w.cfg.Store.SaveSourceState(ctx, *st); serr != nil {
-		log.Error("save source state", "error", serr)
-	}
+	w.saveState(ctx, log, seen, *st)
 }
 
-func (w *Worker) succeedSource(ctx context.Context, log *slog.Logger, st *store.SourceState, v map[string]sources.Validators, now time.Time) {
+func (w *Worker) succeedSource(ctx context.Context, log *slog.Logger, seen *runSeen, st *store.SourceState, v map[string]sources.Validators, now time.Time) {
 	if st.ConsecutiveFailures > 0 {
 		log.Info("source recovered", "after_failures", st.ConsecutiveFailures)
 	}
@@ -343,9 +376,7 @@ func (w *Worker) succeedSource(ctx context.Context, log *slog.Logger, st *store.
 		}
 	}
 	w.m.SourceLastSuccess.WithLabelValues(st.Name).Set(float64(now.Unix()))
-	if err := w.cfg.Store.SaveSourceState(ctx, *st); err != nil {
-		log.Error("save source state", "error", err)
-	}
+	w.saveState(ctx, log, seen, *st)
 }
 
 // transient reports whether a page failed for a reason that may pass:
