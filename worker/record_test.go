@@ -5,11 +5,17 @@ import (
 	"database/sql"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	_ "github.com/mattn/go-sqlite3"
 
 	"github.com/wallwatch/worker/alerts"
+	"github.com/wallwatch/worker/sources/detect"
+	"github.com/wallwatch/worker/sources/feed"
+	"github.com/wallwatch/worker/sources/fetch"
+	"github.com/wallwatch/worker/store"
 	"github.com/wallwatch/worker/worker"
 )
 
@@ -60,5 +66,53 @@ func TestArticlesNotRecordedAreReadAgain(t *testing.T) {
 	}
 	if !strings.Contains(out.String(), "Taobao") {
 		t.Errorf("the development was not alerted after the failed pass: %q", out.String())
+	}
+}
+
+// A worker given NewDetector builds its detector once, when the first page
+// is read, and not at all for passes that read no page.
+func TestDetectorBuiltOnceWhenAPageIsRead(t *testing.T) {
+	ctx := context.Background()
+	s := newSite(t)
+	path := filepath.Join(t.TempDir(), "w.db")
+	st, err := store.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	client := fetch.New(fetch.Options{AllowPrivate: true, Timeout: 5 * time.Second})
+	f, err := feed.New("feed-0", s.URL+"/feed.xml", client, time.UTC)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var built atomic.Int32
+	newWorker := func() *worker.Worker {
+		w, err := worker.New(worker.Config{
+			Store: st, Fetch: client, Notifier: alerts.NewWriter(&strings.Builder{}, "json"),
+			Sources: []worker.Source{{Source: f, URL: s.URL + "/feed.xml"}}, Location: time.UTC,
+			NewDetector: func() *detect.Detector { built.Add(1); return detect.New(detect.DefaultLexicon()) },
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return w
+	}
+	w := newWorker()
+	rep, err := w.RunOnce(ctx, worker.RunOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Sources[0].Articles != 3 || rep.Sources[0].Headline == 0 || built.Load() != 1 {
+		t.Fatalf("first pass: %d articles, %d headline events, detector built %d times; want 3, some, once",
+			rep.Sources[0].Articles, rep.Sources[0].Headline, built.Load())
+	}
+	for _, w := range []*worker.Worker{w, newWorker()} {
+		rep, err := w.RunOnce(ctx, worker.RunOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !rep.Sources[0].NotModified || built.Load() != 1 {
+			t.Errorf("pass with nothing new: not modified %v, detector built %d times in all; want once", rep.Sources[0].NotModified, built.Load())
+		}
 	}
 }

@@ -448,7 +448,7 @@ func (w *Worker) readItem(ctx context.Context, s Source, it sources.Item, opts R
 	if err != nil {
 		return store.RecordInput{}, err
 	}
-	evs := w.cfg.Detector.Detect(a, now)
+	evs := w.detector().Detect(a, now)
 	w.m.EventsDetected.Add(float64(len(evs)))
 	return store.RecordInput{
 		Source:  s.Name(),
