@@ -288,6 +288,42 @@ func BenchmarkRecord(b *testing.B) {
 	}
 }
 
+// BenchmarkRecordBatch stores a feed's worth of new articles (15, one with
+// a headline event) in one batch, as a pass does; the figure is per article.
+func BenchmarkRecordBatch(b *testing.B) {
+	forSizes(b, func(b *testing.B, n int) {
+		ctx := context.Background()
+		s, err := Open(ctx, benchCopy(b, n))
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer s.Close()
+		pub := benchEnd.Add(-10 * 24 * time.Hour)
+		evs := []sources.Event{{Pair: sources.DefaultPair, A: []string{"Taobao"}, B: []string{"WeChat Pay"}, Kind: payment, Stage: testing_,
+			Date: sources.DateOf(pub), Headline: true, Evidence: "e"}}
+		const feed = 15
+		i := 0
+		for b.Loop() {
+			batch := s.NewBatch(64)
+			for j := range feed {
+				i++
+				a := sources.Article{URL: fmt.Sprintf("https://fresh.example/%d", i), Title: "Fresh", Published: pub, Lang: "en", Text: randomText(strconv.Itoa(i))}
+				in := RecordInput{Source: "bench", Article: a, Alert: true, Now: benchEnd}
+				if j == 0 {
+					in.Events = evs
+				}
+				batch.Add(ctx, in, func(r RecordResult, err error) {
+					if err != nil || r.Duplicate {
+						b.Fatalf("record: %v (duplicate %v)", err, r.Duplicate)
+					}
+				})
+			}
+			batch.Flush(ctx)
+		}
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*feed), "ns/article")
+	})
+}
+
 // BenchmarkCluster times the storyline rule over candidate lists of
 // several lengths, a third of them of the same platforms.
 func BenchmarkCluster(b *testing.B) {

@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/wallwatch/worker/sources"
-	"github.com/wallwatch/worker/store/simhash"
 )
 
 // unseenBatch is how many URLs one Unseen query asks about (well below
@@ -109,21 +108,12 @@ var errDuplicate = errors.New("duplicate article")
 // in one transaction. Each storyline reported has its steps not yet posted
 // planned again with the new reports (see storylineRules.plan).
 func (s *Store) Record(ctx context.Context, in RecordInput) (RecordResult, error) {
-	if in.Article.URL == "" {
-		return RecordResult{}, fmt.Errorf("record: %w: article has no URL", ErrInvalid)
-	}
-	if in.Now.IsZero() {
-		in.Now = time.Now()
-	}
-	// Fingerprints are read back only for articles that report a
-	// development: an article without a headline event (most of them) is
-	// not fingerprinted.
-	var fp uint64
-	if slices.ContainsFunc(in.Events, func(e sources.Event) bool { return e.Headline }) {
-		fp = simhash.Fingerprint(in.Article.Title + "\n" + in.Article.Text)
+	fp, err := prepareRecord(&in)
+	if err != nil {
+		return RecordResult{}, err
 	}
 	var res RecordResult
-	err := s.write(ctx, func(tx *sql.Tx) error {
+	err = s.write(ctx, func(tx *sql.Tx) error {
 		var err error
 		res, err = record(ctx, tx, in, fp)
 		return err
@@ -204,6 +194,9 @@ func record(ctx context.Context, tx *sql.Tx, in RecordInput, fp uint64) (RecordR
 			return RecordResult{}, fmt.Errorf("storyline %d: %w", sid, err)
 		}
 		res.NewDevelopments += n
+	}
+	if len(touched) == 0 {
+		return res, nil // no headline event (most articles): no development
 	}
 	devs, err := queryIDs(ctx, tx, `SELECT development_id FROM events WHERE article_id = ? AND headline = 1 ORDER BY seq`, id)
 	if err != nil {

@@ -62,9 +62,15 @@ func (s *Store) SourceStates(ctx context.Context) ([]SourceState, error) {
 // sourceStates reads the state of source name, or of all sources when name
 // is "".
 func sourceStates(ctx context.Context, tx *sql.Tx, name string) ([]SourceState, error) {
-	rows, err := tx.QueryContext(ctx, `
-		SELECT name, validators, last_attempt, last_success, last_error, consecutive_failures, next_attempt
-		FROM source_state WHERE ?1 = '' OR name = ?1 ORDER BY name`, name)
+	const q = `SELECT name, validators, last_attempt, last_success, last_error, consecutive_failures, next_attempt
+		FROM source_state`
+	var rows *sql.Rows
+	var err error
+	if name == "" {
+		rows, err = tx.QueryContext(ctx, q+` ORDER BY name`)
+	} else {
+		rows, err = tx.QueryContext(ctx, q+` WHERE name = ?`, name) // the primary key, not a scan
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -88,30 +94,50 @@ func sourceStates(ctx context.Context, tx *sql.Tx, name string) ([]SourceState, 
 
 // SaveSourceState stores st, replacing what was stored for st.Name.
 func (s *Store) SaveSourceState(ctx context.Context, st SourceState) error {
-	if st.Name == "" {
-		return fmt.Errorf("save source state: %w: empty name", ErrInvalid)
+	return s.SaveSourceStates(ctx, []SourceState{st})
+}
+
+// SaveSourceStates stores the states of several sources in one
+// transaction, each replacing what was stored for its name.
+func (s *Store) SaveSourceStates(ctx context.Context, sts []SourceState) error {
+	type row struct {
+		st         SourceState
+		validators string
 	}
-	v := st.Validators
-	if v == nil {
-		v = map[string]sources.Validators{}
+	rows := make([]row, 0, len(sts))
+	for _, st := range sts {
+		if st.Name == "" {
+			return fmt.Errorf("save source state: %w: empty name", ErrInvalid)
+		}
+		v := st.Validators
+		if v == nil {
+			v = map[string]sources.Validators{}
+		}
+		vb, err := json.Marshal(v)
+		if err != nil {
+			return fmt.Errorf("save source state %s: %w", st.Name, err)
+		}
+		rows = append(rows, row{st, string(vb)})
 	}
-	vb, err := json.Marshal(v)
-	if err != nil {
-		return fmt.Errorf("save source state %s: %w", st.Name, err)
-	}
-	err = s.write(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `
-			INSERT INTO source_state (name, validators, last_attempt, last_success, last_error, consecutive_failures, next_attempt)
-			VALUES (?, ?, ?, ?, ?, ?, ?)
-			ON CONFLICT (name) DO UPDATE SET validators = excluded.validators, last_attempt = excluded.last_attempt,
-				last_success = excluded.last_success, last_error = excluded.last_error,
-				consecutive_failures = excluded.consecutive_failures, next_attempt = excluded.next_attempt`,
-			st.Name, string(vb), unixOrNull(st.LastAttempt), unixOrNull(st.LastSuccess), st.LastError,
-			st.ConsecutiveFailures, unixOrNull(st.NextAttempt))
-		return err
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		for _, r := range rows {
+			st := r.st
+			_, err := tx.ExecContext(ctx, `
+				INSERT INTO source_state (name, validators, last_attempt, last_success, last_error, consecutive_failures, next_attempt)
+				VALUES (?, ?, ?, ?, ?, ?, ?)
+				ON CONFLICT (name) DO UPDATE SET validators = excluded.validators, last_attempt = excluded.last_attempt,
+					last_success = excluded.last_success, last_error = excluded.last_error,
+					consecutive_failures = excluded.consecutive_failures, next_attempt = excluded.next_attempt`,
+				st.Name, r.validators, unixOrNull(st.LastAttempt), unixOrNull(st.LastSuccess), st.LastError,
+				st.ConsecutiveFailures, unixOrNull(st.NextAttempt))
+			if err != nil {
+				return fmt.Errorf("source %s: %w", st.Name, err)
+			}
+		}
+		return nil
 	})
 	if err != nil {
-		return fmt.Errorf("save source state %s: %w", st.Name, err)
+		return fmt.Errorf("save source states: %w", err)
 	}
 	return nil
 }

@@ -18,6 +18,15 @@ import (
 // NewDetector builds the detector from the shipped lexicon and the config's
 // watch section.
 func NewDetector(cfg *config.Config) (*detect.Detector, error) {
+	lex, err := watchLexicon(cfg)
+	if err != nil {
+		return nil, err
+	}
+	return detect.New(lex), nil
+}
+
+// watchLexicon is the shipped lexicon extended by the config's watch list.
+func watchLexicon(cfg *config.Config) (*detect.Lexicon, error) {
 	lex := detect.DefaultLexicon()
 	if len(cfg.Watch) > 0 {
 		var err error
@@ -25,7 +34,7 @@ func NewDetector(cfg *config.Config) (*detect.Detector, error) {
 			return nil, fmt.Errorf("config %s: watch: %w: %w", cfg.Path, config.ErrInvalid, err)
 		}
 	}
-	return detect.New(lex), nil
+	return lex, nil
 }
 
 // NewFetcher builds the HTTP client from the config's http section.
@@ -83,7 +92,9 @@ type OpenOptions struct {
 // Open builds a Worker from a validated config: detector, HTTP client,
 // sources, and the store, which the caller closes.
 func Open(ctx context.Context, cfg *config.Config, o OpenOptions) (*Worker, *store.Store, error) {
-	det, err := NewDetector(cfg)
+	// The watch list is checked now; the detector is built when the first
+	// page is read (building it costs more than a pass with nothing new).
+	lex, err := watchLexicon(cfg)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -97,7 +108,7 @@ func Open(ctx context.Context, cfg *config.Config, o OpenOptions) (*Worker, *sto
 		return nil, nil, err
 	}
 	w, err := New(Config{
-		Store: st, Fetch: client, Detector: det, Notifier: o.Notifier, Sources: srcs,
+		Store: st, Fetch: client, NewDetector: func() *detect.Detector { return detect.New(lex) }, Notifier: o.Notifier, Sources: srcs,
 		Location: location(cfg), MaxAge: cfg.Alerts.MaxAge.D(), Logger: o.Logger, Metrics: o.Metrics,
 		DeliveryDeadline: cfg.Alerts.DeliveryDeadline.D(), MaxPendingAge: cfg.Alerts.MaxPendingAge.D(),
 		ArticleConcurrency: o.ArticleConcurrency, SourceConcurrency: o.SourceConcurrency,

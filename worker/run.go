@@ -138,7 +138,9 @@ func (w *Worker) RunOnce(ctx context.Context, opts RunOptions) (Report, error) {
 func (w *Worker) pass(ctx, stop context.Context, srcs []Source, opts RunOptions) []SourceReport {
 	start := time.Now()
 	reps := make([]SourceReport, len(srcs))
-	seen := &runSeen{urls: map[string]bool{}}
+	// The sources' states are written together when the pass ends: one
+	// transaction, not one per source.
+	seen := &runSeen{urls: map[string]bool{}, deferStates: true}
 	var wg sync.WaitGroup
 	for i, s := range srcs {
 		select {
@@ -155,6 +157,11 @@ func (w *Worker) pass(ctx, stop context.Context, srcs []Source, opts RunOptions)
 		}()
 	}
 	wg.Wait()
+	if err := w.saveStates(ctx, seen); err != nil {
+		for i := range reps {
+			reps[i].notRecorded(err)
+		}
+	}
 	w.m.RunDuration.Observe(time.Since(start).Seconds())
 	return reps
 }
@@ -183,9 +190,29 @@ func (w *Worker) pick(names []string) ([]Source, error) {
 var ErrUsage = errors.New("bad usage")
 
 // runSeen makes one pass fetch each article once, however many sources list it.
+// runSeen is what the sources of one pass share: it makes the pass fetch
+// each article once, however many sources list it, and, when deferStates
+// is set, holds the sources' states until the pass saves them together.
 type runSeen struct {
-	mu   sync.Mutex
-	urls map[string]bool
+	mu          sync.Mutex
+	urls        map[string]bool
+	deferStates bool
+	states      []store.SourceState
+}
+
+// saveStates saves the queued states of a pass in one transaction, even
+// when the pass is being stopped.
+func (w *Worker) saveStates(ctx context.Context, seen *runSeen) error {
+	if len(seen.states) == 0 {
+		return nil
+	}
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), flushWait)
+	defer cancel()
+	if err := w.cfg.Store.SaveSourceStates(sctx, seen.states); err != nil {
+		w.log.Error("save source states", "sources", len(seen.states), "error", err)
+		return fmt.Errorf("%w: the state of %d sources: %w", ErrNotRecorded, len(seen.states), err)
+	}
+	return nil
 }
 
 func (r *runSeen) claim(u string) bool {
@@ -241,7 +268,7 @@ func (w *Worker) runSource(ctx context.Context, s Source, opts RunOptions, seen 
 			return rep
 		}
 		rep.Err = err
-		rep.notRecorded(w.failSource(ctx, log, &st, err, now))
+		rep.notRecorded(w.failSource(ctx, log, seen, &st, err, now))
 		if len(listing.Items) == 0 {
 			return rep
 		}
@@ -251,7 +278,7 @@ func (w *Worker) runSource(ctx context.Context, s Source, opts RunOptions, seen 
 	rep.NotModified = listing.NotModified
 	if listing.NotModified {
 		w.m.SourceFetches.WithLabelValues(name, "not_modified").Inc()
-		rep.notRecorded(w.succeedSource(ctx, log, &st, nil, now))
+		rep.notRecorded(w.succeedSource(ctx, log, seen, &st, nil, now))
 		return rep
 	}
 
@@ -286,6 +313,25 @@ func (w *Worker) runSource(ctx context.Context, s Source, opts RunOptions, seen 
 	}
 
 	var mu sync.Mutex
+	recorded := func(url string, evs []sources.Event) func(store.RecordResult, error) {
+		return func(res store.RecordResult, err error) {
+			mu.Lock()
+			defer mu.Unlock()
+			if err != nil {
+				rep.NotRecorded = append(rep.NotRecorded, fmt.Errorf("record %s: %w: %w", url, ErrNotRecorded, err))
+				return
+			}
+			if !res.Duplicate {
+				rep.Articles++
+				rep.Events += len(evs)
+				rep.Headline += countHeadline(evs)
+			}
+		}
+	}
+	// The pass's articles are recorded together, a batch at a time; the
+	// source's validators are saved only after the last batch committed,
+	// so a pass cut short leaves its unrecorded items new, not 304.
+	batch := w.cfg.Store.NewBatch(recordBatch)
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(w.cfg.ArticleConcurrency)
 	for _, it := range fresh {
@@ -293,26 +339,23 @@ func (w *Worker) runSource(ctx context.Context, s Source, opts RunOptions, seen 
 			continue
 		}
 		g.Go(func() error {
-			res, err := w.processItem(gctx, s, it, opts, now)
-			mu.Lock()
-			defer mu.Unlock()
+			in, err := w.readItem(gctx, s, it, opts, now)
 			if err != nil {
-				if errors.Is(err, ErrNotRecorded) {
-					rep.NotRecorded = append(rep.NotRecorded, err)
-				} else {
-					rep.ArticleErrors = append(rep.ArticleErrors, err)
-				}
+				mu.Lock()
+				rep.ArticleErrors = append(rep.ArticleErrors, err)
+				mu.Unlock()
 				return nil
 			}
-			if !res.duplicate {
-				rep.Articles++
-				rep.Events += res.events
-				rep.Headline += res.headline
-			}
+			batch.Add(gctx, in, recorded(it.URL, in.Events))
 			return nil
 		})
 	}
 	_ = g.Wait()
+	// What was read is kept even when the pass is being stopped, within
+	// the time a write may wait for another process's lock.
+	fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), flushWait)
+	batch.Flush(fctx)
+	cancel()
 	if ctx.Err() != nil {
 		rep.Err = ctx.Err()
 		return rep
@@ -332,7 +375,7 @@ func (w *Worker) runSource(ctx context.Context, s Source, opts RunOptions, seen 
 		if !slices.ContainsFunc(rep.ArticleErrors, transient) && rep.Later == 0 {
 			v = listing.Validators
 		}
-		rep.notRecorded(w.succeedSource(ctx, log, &st, v, now))
+		rep.notRecorded(w.succeedSource(ctx, log, seen, &st, v, now))
 	}
 	log.Info("source done", "items", rep.Items, "new", rep.New, "articles", rep.Articles,
 		"events", rep.Events, "headline", rep.Headline, "article_errors", len(rep.ArticleErrors))
@@ -355,7 +398,7 @@ func (w *Worker) end(name string) {
 	delete(w.running, name)
 }
 
-func (w *Worker) failSource(ctx context.Context, log *slog.Logger, st *store.SourceState, err error, now time.Time) error {
+func (w *Worker) failSource(ctx context.Context, log *slog.Logger, seen *runSeen, st *store.SourceState, err error, now time.Time) error {
 	st.ConsecutiveFailures++
 	st.LastError = err.Error()
 	next := now.Add(fetch.Backoff(st.ConsecutiveFailures, nil))
@@ -367,10 +410,10 @@ func (w *Worker) failSource(ctx context.Context, log *slog.Logger, st *store.Sou
 	w.m.SourceFetches.WithLabelValues(st.Name, "error").Inc()
 	log.Warn("source failed", "error", err, "consecutive_failures", st.ConsecutiveFailures,
 		"next_attempt", next.UTC().Format(time.RFC3339))
-	return w.saveState(ctx, log, st)
+	return w.saveState(ctx, log, seen, st)
 }
 
-func (w *Worker) succeedSource(ctx context.Context, log *slog.Logger, st *store.SourceState, v map[string]sources.Validators, now time.Time) error {
+func (w *Worker) succeedSource(ctx context.Context, log *slog.Logger, seen *runSeen, st *store.SourceState, v map[string]sources.Validators, now time.Time) error {
 	if st.ConsecutiveFailures > 0 {
 		log.Info("source recovered", "after_failures", st.ConsecutiveFailures)
 	}
@@ -387,12 +430,21 @@ func (w *Worker) succeedSource(ctx context.Context, log *slog.Logger, st *store.
 		}
 	}
 	w.m.SourceLastSuccess.WithLabelValues(st.Name).Set(float64(now.Unix()))
-	return w.saveState(ctx, log, st)
+	return w.saveState(ctx, log, seen, st)
 }
 
 // saveState stores a source's state; a failure is a write the run could not
 // make.
-func (w *Worker) saveState(ctx context.Context, log *slog.Logger, st *store.SourceState) error {
+// saveState saves a source's state now, or queues it for the end of the
+// pass. Either way it comes after the source's articles were recorded, so
+// validators never stand for articles not stored.
+func (w *Worker) saveState(ctx context.Context, log *slog.Logger, seen *runSeen, st *store.SourceState) error {
+	if seen.deferStates {
+		seen.mu.Lock()
+		seen.states = append(seen.states, *st)
+		seen.mu.Unlock()
+		return nil
+	}
 	if err := w.cfg.Store.SaveSourceState(ctx, *st); err != nil {
 		log.Error("save source state", "error", err)
 		return fmt.Errorf("%w: %w", ErrNotRecorded, err)
@@ -440,9 +492,21 @@ func dedupeItems(items []sources.Item) []sources.Item {
 	return out
 }
 
-type itemResult struct {
-	duplicate        bool
-	events, headline int
+// recordBatch is how many articles of a pass are recorded in one
+// transaction: a feed's worth, bounding what a pass holds in memory.
+const recordBatch = 64
+
+// flushWait bounds the last write of a pass that is being stopped.
+const flushWait = 10 * time.Second
+
+func countHeadline(evs []sources.Event) int {
+	n := 0
+	for _, e := range evs {
+		if e.Headline {
+			n++
+		}
+	}
+	return n
 }
 
 // errParse marks a page that was fetched but could not be parsed.
@@ -451,11 +515,11 @@ var errParse = errors.New("page cannot be parsed")
 // pageAccept lists the media types an article page may be served as.
 var pageAccept = []string{"text/html", "application/xhtml+xml", "text/plain", "application/octet-stream"}
 
-// processItem fetches, parses, detects and records one article.
-func (w *Worker) processItem(ctx context.Context, s Source, it sources.Item, opts RunOptions, now time.Time) (itemResult, error) {
+// readItem fetches, parses and detects one article, ready to be recorded.
+func (w *Worker) readItem(ctx context.Context, s Source, it sources.Item, opts RunOptions, now time.Time) (store.RecordInput, error) {
 	a, err := fetchArticle(ctx, w.cfg.Fetch, w.cfg.Location, s.URL, it)
 	if err != nil {
-		return itemResult{}, err
+		return store.RecordInput{}, err
 	}
 	if a.Published.After(now) {
 		// A page cannot be published after it was read: a wrong date (a
@@ -465,26 +529,15 @@ func (w *Worker) processItem(ctx context.Context, s Source, it sources.Item, opt
 			"published", a.Published.Format(time.RFC3339), "fetched", now.Format(time.RFC3339))
 		a.Published = now
 	}
-	evs := w.cfg.Detector.Detect(a, now)
+	evs := w.detector().Detect(a, now)
 	w.m.EventsDetected.Add(float64(len(evs)))
-	res, err := w.cfg.Store.Record(ctx, store.RecordInput{
+	return store.RecordInput{
 		Source:  s.Name(),
 		Article: a,
 		Events:  evs,
 		Alert:   !opts.NoAlerts && w.fresh(a.Published, now),
 		Now:     now,
-	})
-	if err != nil {
-		return itemResult{}, fmt.Errorf("record %s: %w: %w", it.URL, ErrNotRecorded, err)
-	}
-	out := itemResult{duplicate: res.Duplicate}
-	for _, e := range evs {
-		out.events++
-		if e.Headline {
-			out.headline++
-		}
-	}
-	return out, nil
+	}, nil
 }
 
 // fetchArticle fetches and parses an item's page. origin is the source's own

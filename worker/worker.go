@@ -57,6 +57,11 @@ type Config struct {
 	// Now is the clock of the pass and of delivery (stored times, due
 	// times, rate-limit holds); nil = time.Now.
 	Now func() time.Time
+
+	// NewDetector, when Detector is nil, builds the detector the first time
+	// a page is read: a pass that reads none (every feed answered 304)
+	// does not build it.
+	NewDetector func() *detect.Detector
 }
 
 // Worker runs passes over the sources. Its methods are safe for concurrent
@@ -74,12 +79,18 @@ type Worker struct {
 	sending   sync.Mutex      // one sender at a time in this process
 	keyPrefix string          // idempotency key prefix; set under sending
 	health    deliveryHealth
+
+	detector func() *detect.Detector // cfg.Detector, or the one cfg.NewDetector builds once
 }
 
 // New returns a Worker.
 func New(cfg Config) (*Worker, error) {
-	if cfg.Store == nil || cfg.Fetch == nil || cfg.Detector == nil || cfg.Notifier == nil {
+	if cfg.Store == nil || cfg.Fetch == nil || (cfg.Detector == nil && cfg.NewDetector == nil) || cfg.Notifier == nil {
 		return nil, fmt.Errorf("worker: store, fetch client, detector and notifier are required")
+	}
+	detector := func() *detect.Detector { return cfg.Detector }
+	if cfg.Detector == nil {
+		detector = sync.OnceValue(cfg.NewDetector)
 	}
 	if cfg.Location == nil {
 		cfg.Location = time.UTC
@@ -111,7 +122,7 @@ func New(cfg Config) (*Worker, error) {
 		}
 	}
 	return &Worker{cfg: cfg, log: cfg.Logger, m: cfg.Metrics, owner: Owner(), running: map[string]bool{},
-		pool: make(chan struct{}, cfg.SourceConcurrency)}, nil
+		pool: make(chan struct{}, cfg.SourceConcurrency), detector: detector}, nil
 }
 
 // Metrics returns the worker's metrics.

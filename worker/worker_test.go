@@ -91,8 +91,14 @@ func newSite(t *testing.T) *site {
 
 func newWorker(t *testing.T, s *site, n alerts.Notifier, urls ...string) *worker.Worker {
 	t.Helper()
+	return newWorkerAt(t, filepath.Join(t.TempDir(), "w.db"), n, urls...)
+}
+
+// newWorkerAt is newWorker with its database at path.
+func newWorkerAt(t *testing.T, path string, n alerts.Notifier, urls ...string) *worker.Worker {
+	t.Helper()
 	ctx := context.Background()
-	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "w.db"))
+	st, err := store.Open(ctx, path)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,7 @@
 package article
 
 import (
+	"math/bits"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -86,10 +87,27 @@ func (e *emitter) write(s string) (n, commas int) {
 	run:
 		for j < len(s) {
 			c := s[j]
+			if c < 0x80 && j+8 <= len(s) {
+				if k := asciiRun(s, j, j == i); k > 0 {
+					l, cm := asciiCounts(s[j : j+k])
+					e.script.letters += l
+					commas += cm
+					n += k
+					j += k
+					continue
+				}
+			}
 			switch {
 			case c < 0x80:
 				if c <= ' ' {
-					break run
+					// One space between two ordinary ASCII characters is
+					// kept as it is: copied with the run.
+					if c != ' ' || j == i || j+1 >= len(s) || s[j+1] <= ' ' || s[j+1] >= 0x80 {
+						break run
+					}
+					n++
+					j++
+					continue
 				}
 				if c == ',' {
 					commas++
@@ -101,6 +119,13 @@ func (e *emitter) write(s string) (n, commas int) {
 				continue
 			case c < 0xC0:
 				break run // stray continuation byte: dropped below
+			case c >= 0xE4 && c <= 0xE9 && j+2 < len(s):
+				// The common Han block (U+4000–U+9FFF): never white space
+				// or a comma.
+				e.script.han++
+				n += 2
+				j += 3
+				continue
 			}
 			if (c == 0xC2 || c == 0xE2 || c == 0xE3 || c == 0xEF || c == 0xE1) && specialAt(s, j) {
 				break
@@ -155,6 +180,42 @@ func (e *emitter) write(s string) (n, commas int) {
 		i += size
 	}
 	return n, commas
+}
+
+// asciiRun returns 8 when the eight bytes of s from j are printable ASCII
+// that a run copies as they are: no two spaces together, no space first at
+// the start of a run, and a space last only before another printable
+// character. It returns 0 otherwise.
+func asciiRun(s string, j int, start bool) int {
+	x := word(s, j)
+	if x&hiBits != 0 || (x-lanes(0x20))&^x&hiBits != 0 {
+		return 0
+	}
+	sp := zeroLanes(x ^ lanes(' '))
+	switch {
+	case sp == 0:
+		return 8
+	case sp&(sp<<8) != 0, start && sp&0x80 != 0:
+		return 0
+	case sp>>63 != 0 && (j+8 >= len(s) || s[j+8] <= ' ' || s[j+8] >= 0x80):
+		return 0
+	}
+	return 8
+}
+
+// asciiCounts returns the ASCII letters and commas of eight ASCII bytes.
+func asciiCounts(s string) (letters, commas int) {
+	x := word(s, 0)
+	y := x | lanes(0x20)
+	ge := (y + lanes(0x80-'a')) & hiBits
+	over := (y + lanes(0x80-'z'-1)) & hiBits
+	return bits.OnesCount64(ge &^ over), bits.OnesCount64(zeroLanes(x ^ lanes(',')))
+}
+
+// word reads the eight bytes of s from i, the first in the lowest byte.
+func word(s string, i int) uint64 {
+	return uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+		uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
 }
 
 // specialAt reports whether the character at s[i] (a lead byte C2, E1, E2,

@@ -1,6 +1,7 @@
 package article
 
 import (
+	"math/bits"
 	"strings"
 	"unicode"
 
@@ -412,6 +413,29 @@ func measure(s string) (n, commas int) {
 	space := true
 	for i := 0; i < len(s); {
 		c := s[i]
+		if c < 0x80 && i+8 <= len(s) {
+			// Eight printable ASCII bytes at once (spaces included): each
+			// counts one but a space after a space, and commas are counted.
+			x := word(s, i)
+			if x&hiBits == 0 && (x-lanes(0x20))&^x&hiBits == 0 {
+				sp := zeroLanes(x ^ lanes(' '))
+				prev := sp << 8
+				if space {
+					prev |= 0x80
+				}
+				n += 8 - bits.OnesCount64(sp&prev)
+				commas += bits.OnesCount64(zeroLanes(x ^ lanes(',')))
+				space = sp>>63 != 0
+				i += 8
+				continue
+			}
+		}
+		if c >= 0xE4 && c <= 0xE9 { // the common Han block: neither space nor comma
+			n += 2
+			i += 3
+			space = false
+			continue
+		}
 		if c < 0x80 {
 			i++
 			if c > ' ' {
@@ -461,6 +485,18 @@ func measure(s string) (n, commas int) {
 		n--
 	}
 	return n, commas
+}
+
+const hiBits = 0x8080808080808080
+
+// lanes repeats a byte in each of the eight bytes of a word.
+func lanes(b byte) uint64 { return uint64(b) * 0x0101010101010101 }
+
+// zeroLanes has the high bit of each byte of x that is zero set, and no
+// other bit.
+func zeroLanes(x uint64) uint64 {
+	const low = 0x7f7f7f7f7f7f7f7f
+	return ^((x&low + low) | x) & hiBits
 }
 
 // isCJK reports whether r is a Han, kana or Hangul character.

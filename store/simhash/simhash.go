@@ -48,8 +48,8 @@ func Normalize(s string) string {
 
 // Fingerprint returns the SimHash of text over rune shingles of its
 // normalised form, each shingle's UTF-8 bytes hashed with 64-bit FNV-1a and
-// weighted by how often it occurs. Text with no letters or digits has the
-// fingerprint 0.
+// counted once however often it occurs. Text with no letters or digits has
+// the fingerprint 0.
 func Fingerprint(text string) uint64 {
 	s := Normalize(text)
 	if s == "" {
@@ -61,30 +61,102 @@ func Fingerprint(text string) uint64 {
 	}
 	runes := len(starts)
 	starts = append(starts, len(s))
-	var v [64]int
-	seen := make(map[uint64]struct{}, runes)
+	seen := newSet(runes)
+	var c bitCounter
 	for i := 0; i == 0 || i+Shingle <= runes; i++ {
 		h := uint64(fnvOffset)
-		for _, c := range []byte(s[starts[i]:starts[min(i+Shingle, runes)]]) {
-			h ^= uint64(c)
+		for _, b := range []byte(s[starts[i]:starts[min(i+Shingle, runes)]]) {
+			h ^= uint64(b)
 			h *= fnvPrime
 		}
-		h = mix(h)
-		if _, dup := seen[h]; dup {
-			continue
+		if h = mix(h); seen.add(h) {
+			c.add(h)
 		}
-		seen[h] = struct{}{}
-		for bit := range 64 {
-			if h&(1<<bit) != 0 {
-				v[bit]++
-			} else {
-				v[bit]--
+	}
+	return c.majority()
+}
+
+// set is an open-addressing hash set of shingle hashes (already mixed,
+// so their low bits index the table directly).
+type set struct {
+	slots []uint64 // 0 is an empty slot; the hash 0 is kept in zero
+	mask  uint64
+	zero  bool
+}
+
+func newSet(n int) *set {
+	size := 16
+	for size < 2*n {
+		size <<= 1
+	}
+	return &set{slots: make([]uint64, size), mask: uint64(size - 1)}
+}
+
+// add inserts h and reports whether it was new.
+func (t *set) add(h uint64) bool {
+	if h == 0 {
+		added := !t.zero
+		t.zero = true
+		return added
+	}
+	for i := h & t.mask; ; i = (i + 1) & t.mask {
+		switch t.slots[i] {
+		case h:
+			return false
+		case 0:
+			t.slots[i] = h
+			return true
+		}
+	}
+}
+
+// bitCounter counts, for each of 64 bit positions, the hashes that have
+// the bit set: eight positions at a time, one byte-wide lane each, moved
+// into the totals before a lane can overflow.
+type bitCounter struct {
+	lanes  [8]uint64 // lanes[k] byte j counts bit 8k+j
+	inLane int
+	ones   [64]int
+	total  int
+}
+
+// spread[b] has byte j set to bit j of b.
+var spread = func() (t [256]uint64) {
+	for b := range t {
+		for j := range 8 {
+			if b&(1<<j) != 0 {
+				t[b] |= 1 << (8 * j)
 			}
 		}
 	}
+	return t
+}()
+
+func (c *bitCounter) add(h uint64) {
+	for k := range c.lanes {
+		c.lanes[k] += spread[byte(h>>(8*k))]
+	}
+	c.total++
+	if c.inLane++; c.inLane == 255 {
+		c.drain()
+	}
+}
+
+func (c *bitCounter) drain() {
+	for k, l := range c.lanes {
+		for j := range 8 {
+			c.ones[8*k+j] += int(byte(l >> (8 * j)))
+		}
+	}
+	c.lanes, c.inLane = [8]uint64{}, 0
+}
+
+// majority sets each bit that more than half the hashes have.
+func (c *bitCounter) majority() uint64 {
+	c.drain()
 	var fp uint64
-	for bit := range 64 {
-		if v[bit] > 0 {
+	for bit, n := range c.ones {
+		if 2*n > c.total {
 			fp |= 1 << bit
 		}
 	}

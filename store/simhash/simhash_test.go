@@ -136,3 +136,53 @@ func BenchmarkFingerprint(b *testing.B) {
 		Fingerprint(text)
 	}
 }
+
+// reference is the definition Fingerprint implements, written plainly: a
+// vote of every distinct shingle hash on every bit.
+func reference(text string) uint64 {
+	s := Normalize(text)
+	if s == "" {
+		return 0
+	}
+	rs := []rune(s)
+	var v [64]int
+	seen := map[uint64]bool{}
+	for i := 0; i == 0 || i+Shingle <= len(rs); i++ {
+		h := uint64(fnvOffset)
+		for _, c := range []byte(string(rs[i:min(i+Shingle, len(rs))])) {
+			h ^= uint64(c)
+			h *= fnvPrime
+		}
+		h = mix(h)
+		if seen[h] {
+			continue
+		}
+		seen[h] = true
+		for bit := range 64 {
+			if h&(1<<bit) != 0 {
+				v[bit]++
+			} else {
+				v[bit]--
+			}
+		}
+	}
+	var fp uint64
+	for bit := range 64 {
+		if v[bit] > 0 {
+			fp |= 1 << bit
+		}
+	}
+	return fp
+}
+
+func TestFingerprintIsTheVote(t *testing.T) {
+	texts := []string{"a", "ab", "abc", "abcd", "淘", "淘宝", "淘宝测试", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+		enStory, enCopy, enOther, zhStory, zhCopy, zhOther,
+		strings.Repeat(zhStory+enStory, 4), // more distinct shingles than a lane holds
+		strings.Repeat(enOther, 30)}
+	for _, text := range texts {
+		if got, want := Fingerprint(text), reference(text); got != want {
+			t.Errorf("Fingerprint(%.20q…) = %#x, want %#x", text, got, want)
+		}
+	}
+}
