@@ -313,12 +313,12 @@ func (w *Worker) runSource(ctx context.Context, s Source, opts RunOptions, seen 
 	}
 
 	var mu sync.Mutex
-	recorded := func(url string, evs []sources.Event) func(store.RecordResult, error) {
+	recorded := func(evs []sources.Event) func(store.RecordResult, error) {
 		return func(res store.RecordResult, err error) {
 			mu.Lock()
 			defer mu.Unlock()
 			if err != nil {
-				rep.NotRecorded = append(rep.NotRecorded, fmt.Errorf("record %s: %w: %w", url, ErrNotRecorded, err))
+				rep.NotRecorded = append(rep.NotRecorded, fmt.Errorf("%w: %w", ErrNotRecorded, err)) // it names the article
 				return
 			}
 			if !res.Duplicate {
@@ -346,7 +346,7 @@ func (w *Worker) runSource(ctx context.Context, s Source, opts RunOptions, seen 
 				mu.Unlock()
 				return nil
 			}
-			batch.Add(gctx, in, recorded(it.URL, in.Events))
+			batch.Add(gctx, in, recorded(in.Events))
 			return nil
 		})
 	}
@@ -370,9 +370,10 @@ func (w *Worker) runSource(ctx context.Context, s Source, opts RunOptions, seen 
 		// 304) next time. A page that can never be read (404, robots,
 		// private address, not HTML, too large) does not hold the source
 		// back: it is tried again only when the source changes.
-		// Items left for a later pass keep the source from 304s as well.
+		// Items left for a later pass, or read but not recorded, keep the
+		// source from 304s as well.
 		var v map[string]sources.Validators
-		if !slices.ContainsFunc(rep.ArticleErrors, transient) && rep.Later == 0 {
+		if !slices.ContainsFunc(rep.ArticleErrors, transient) && rep.Later == 0 && len(rep.NotRecorded) == 0 {
 			v = listing.Validators
 		}
 		rep.notRecorded(w.succeedSource(ctx, log, seen, &st, v, now))
