@@ -43,6 +43,17 @@ func TestStatementClasses(t *testing.T) {
 			map[sources.Kind]sources.Stage{kAdvertising: kTesting}},
 		{"initial audience", "zh", "", "阿里妈妈已开放朋友圈广告投放，首批仅面向品牌商家。",
 			map[sources.Kind]sources.Stage{kAdvertising: kTesting}},
+		// A market-share comparison is rivalry, not a connection.
+		{"market share", "en lowercase", "what ant's ipo halt means for alipay and wechat pay competition", "in mobile payment, alipay share is about 55 percent and wechat pay share is about 39 percent.",
+			map[sources.Kind]sources.Stage{}},
+		{"market share", "zh", "支付宝与微信支付的市场份额之争", "移动支付市场中，支付宝占据约五成份额，微信支付占比约四成。",
+			map[sources.Kind]sources.Stage{}},
+		// Under a title that asks or says what does not work, news further
+		// down is an aside.
+		{"explainer title", "en", "Why you still cannot send a Taobao link to a WeChat group", "Group chats still show a warning page for Taobao links.\nThe walls came down only partly.\nThe reason is old.\nAt the margins, Alibaba apps such as Youku now take WeChat Pay.",
+			map[sources.Kind]sources.Stage{}},
+		{"explainer title", "zh", "为什么微信群里还是打不开淘宝链接", "微信群里的淘宝链接仍然无法直接打开。\n原因由来已久。\n业内人士说，墙只拆了一半。\n不过，饿了么等阿里系应用现已支持微信支付。",
+			map[sources.Kind]sources.Stage{}},
 		// A side that joins without an object joins the statement before.
 		{"joining side", "zh title", "淘宝闪购在微信小范围测试小程序 饿了么门店供给接入", "",
 			map[sources.Kind]sources.Stage{kMiniProgram: kTesting}},

@@ -86,11 +86,14 @@ type reader struct {
 	v      *vocab
 	paras  []*para
 	prior  map[sources.Kind]int
-	trace  *[]decision  // when set, every decision is appended
-	denied bool         // the title denies a report: what the report says is no event
-	ref    sources.Date // the publication date, or today
-	watch  int
-	frames []*frame
+	trace  *[]decision // when set, every decision is appended
+	denied bool        // the title denies a report: what the report says is no event
+	// The title names both sides but asks, or says what does not work:
+	// an explainer, whose later news is an aside.
+	titleDoubt bool
+	ref        sources.Date // the publication date, or today
+	watch      int
+	frames     []*frame
 	// The sides the sentence read last named, for a sentence that goes on
 	// about one of them ("Taobao … . The app now accepts WeChat Pay").
 	prevSides [2][]int
@@ -617,6 +620,7 @@ func (r *reader) frame(pi int, se sentence, c *clause) *frame {
 		})
 	}
 	if stage == "" {
+		r.titleDoubt = r.titleDoubt || p.idx < 0 && feat&(fNegated|cQuestion|cAsk) != 0
 		return nil
 	}
 	f := &frame{
