@@ -140,11 +140,14 @@ func sortFrames(frames []*frame, ageRef sources.Date, titleDoubt bool) (anchors,
 			floating = append(floating, c)
 		}
 	}
-	// Recent news further down is the headline only when the title and the
-	// opening paragraphs report none; after opening paragraphs that do, it
-	// is an aside.
-	// Under a title that asks or says what does not work (an explainer),
-	// it is an aside too.
+	return placeLater(anchors, floating, history, later, titleDoubt)
+}
+
+// placeLater places the recent news further down: it is the headline only
+// when the title and the opening paragraphs report none; after opening
+// paragraphs that do, or under a title that asks or says what does not
+// work (an explainer), it is an aside.
+func placeLater(anchors, floating, history, later []*frame, titleDoubt bool) ([]*frame, []*frame, []*frame) {
 	if len(anchors) == 0 && !titleDoubt {
 		return later, floating, history
 	}
