@@ -54,6 +54,11 @@ func TestStatementClasses(t *testing.T) {
 			map[sources.Kind]sources.Stage{}},
 		{"explainer title", "zh", "为什么微信群里还是打不开淘宝链接", "微信群里的淘宝链接仍然无法直接打开。\n原因由来已久。\n业内人士说，墙只拆了一半。\n不过，饿了么等阿里系应用现已支持微信支付。",
 			map[sources.Kind]sources.Stage{}},
+		// A rumour denied, or a plan denied in the same clause, is no event.
+		{"plan denied", "zh traditional", "騰訊否認微信將全面開放淘寶群組連結", "網上近日流傳微信將全面開放群組內的淘寶連結，騰訊回應指消息不實。",
+			map[sources.Kind]sources.Stage{}},
+		{"plan denied", "en", "Tencent denies WeChat will open group chats to Taobao links", "Rumours circulating online said WeChat would fully open group chats to Taobao links; Tencent called the report false.",
+			map[sources.Kind]sources.Stage{}},
 		// A side that joins without an object joins the statement before.
 		{"joining side", "zh title", "淘宝闪购在微信小范围测试小程序 饿了么门店供给接入", "",
 			map[sources.Kind]sources.Stage{kMiniProgram: kTesting}},
