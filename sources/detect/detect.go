@@ -279,7 +279,7 @@ func (d *Detector) detect(a sources.Article, now time.Time, trace *[]decision) [
 	if len(r.frames) == 0 {
 		return nil
 	}
-	return d.events(r.frames, a.Published, now, ref)
+	return d.events(r.frames, a.Published, now, ref, r.titleDoubt)
 }
 
 // prepare splits the article into the title and its paragraphs, folded and

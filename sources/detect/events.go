@@ -73,7 +73,7 @@ func (g *group) live() bool { return g.stage == kLaunched || g.stage == kExpande
 // before the news or marked as history ("since", 此前, "11 years ago");
 // headline when it sits in the title or the opening paragraphs, or is
 // marked as recent further down while the opening reports nothing.
-func (d *Detector) events(frames []*frame, published, now, ref time.Time) []sources.Event {
+func (d *Detector) events(frames []*frame, published, now, ref time.Time, titleDoubt bool) []sources.Event {
 	ageRef := sources.DateOf(published)
 	if published.IsZero() {
 		// Without a publication date, the latest date the frames give
@@ -89,7 +89,7 @@ func (d *Detector) events(frames []*frame, published, now, ref time.Time) []sour
 		}
 	}
 	pubKnown, refDate := !published.IsZero(), sources.DateOf(ref)
-	anchors, floating, history := sortFrames(frames, ageRef)
+	anchors, floating, history := sortFrames(frames, ageRef, titleDoubt)
 	anchors, history = dropEarlyAnchors(anchors, history, ageRef)
 	heads := d.headGroups(anchors)
 	heads, history = absorb(d, heads, floating, history, ageRef)
@@ -108,7 +108,7 @@ func (d *Detector) events(frames []*frame, published, now, ref time.Time) []sour
 
 // sortFrames sorts the frames into the headline's anchors, frames that may
 // join a headline development, and history.
-func sortFrames(frames []*frame, ageRef sources.Date) (anchors, floating, history []*frame) {
+func sortFrames(frames []*frame, ageRef sources.Date, titleDoubt bool) (anchors, floating, history []*frame) {
 	// When the title reports a development, the opening paragraphs'
 	// statements of other kinds are its background or asides, not further
 	// news — unless the kind comes from a name of the statement itself
@@ -140,10 +140,15 @@ func sortFrames(frames []*frame, ageRef sources.Date) (anchors, floating, histor
 			floating = append(floating, c)
 		}
 	}
-	// Recent news further down is the headline only when the title and the
-	// opening paragraphs report none; after opening paragraphs that do, it
-	// is an aside.
-	if len(anchors) == 0 {
+	return placeLater(anchors, floating, history, later, titleDoubt)
+}
+
+// placeLater places the recent news further down: it is the headline only
+// when the title and the opening paragraphs report none; after opening
+// paragraphs that do, or under a title that asks or says what does not
+// work (an explainer), it is an aside.
+func placeLater(anchors, floating, history, later []*frame, titleDoubt bool) ([]*frame, []*frame, []*frame) {
+	if len(anchors) == 0 && !titleDoubt {
 		return later, floating, history
 	}
 	floating = append(floating, later...)

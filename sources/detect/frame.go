@@ -86,11 +86,14 @@ type reader struct {
 	v      *vocab
 	paras  []*para
 	prior  map[sources.Kind]int
-	trace  *[]decision  // when set, every decision is appended
-	denied bool         // the title denies a report: what the report says is no event
-	ref    sources.Date // the publication date, or today
-	watch  int
-	frames []*frame
+	trace  *[]decision // when set, every decision is appended
+	denied bool        // the title denies a report: what the report says is no event
+	// The title names both sides but asks, or says what does not work:
+	// an explainer, whose later news is an aside.
+	titleDoubt bool
+	ref        sources.Date // the publication date, or today
+	watch      int
+	frames     []*frame
 	// The sides the sentence read last named, for a sentence that goes on
 	// about one of them ("Taobao … . The app now accepts WeChat Pay").
 	prevSides [2][]int
@@ -186,9 +189,12 @@ func (r *reader) clause(st *sentenceRead, span clauseSpan) {
 	}
 	if c.complete() {
 		for _, f := range r.clauseFrames(st.pi, st.se, c) {
-			if span.participle && len(st.got) > 0 {
+			if span.participle && len(st.got) > 0 && !ownStatement(st.got[len(st.got)-1], f) {
 				// "…, extending the option that Taobao switched on last
-				// month to imported goods": how far the statement before goes.
+				// month to imported goods": how far the statement before
+				// goes. A participle naming an entity of another kind
+				// ("…, letting users pay with WeChat Pay") is a statement
+				// of its own.
 				r.refine(st.got[len(st.got)-1], f)
 				continue
 			}
@@ -288,8 +294,10 @@ func (r *reader) readClause(p *para, sp clauseSpan, ms []int, excluded map[int]b
 	if c.feat&cDirective != 0 && r.v.contextDirective(p.f.lower[c.start:c.end], c.start, cues) {
 		c.feat &^= cDirective
 	}
-	if p.idx >= 0 {
-		c.feat &^= cToVerb // "to add" is a future only in a headline
+	if p.idx >= 0 || r.v.governedInfinitive(p.f.lower[c.start:c.end], c.start, cues) {
+		// "to add" is a future only in a headline, and only when no verb
+		// governs it ("DingTalk enables participants to join via WeChat").
+		c.feat &^= cToVerb
 	}
 	if c.feat&cExclude != 0 && c.feat&cAlso != 0 && !excludesName(p, c, ms, excluded) {
 		// "除了一对一聊天，微信群聊中的淘宝链接同样可以直接打开": besides a
@@ -612,6 +620,7 @@ func (r *reader) frame(pi int, se sentence, c *clause) *frame {
 		})
 	}
 	if stage == "" {
+		r.titleDoubt = r.titleDoubt || p.idx < 0 && feat&(fNegated|cQuestion|cAsk) != 0
 		return nil
 	}
 	f := &frame{
@@ -701,7 +710,10 @@ func (r *reader) mergeInSentence(got []*frame, f *frame) []*frame {
 		// ("闲鱼上线微信小程序，并支持微信支付").
 		goesOn := f.feat&fBorrowed != 0 && r.related(g, f) && !f.ownKinds.has(otherKind(g.kind)) &&
 			(f.chunk == g.chunk || f.kind == g.kind || f.borrowed[0] && f.borrowed[1])
-		if !sameTime || !same && !goesOn {
+		// A side that joins without an object joins the statement of its
+		// kind before it ("淘宝闪购测试微信小程序 饿了么商家供给接入").
+		joins := f.feat&cJoin != 0 && f.kind == g.kind && (f.borrowed[0] || f.borrowed[1])
+		if !sameTime || !same && !goesOn && !joins {
 			continue
 		}
 		r.refine(g, f)
@@ -1039,3 +1051,27 @@ func (s *kindScores) merge(o kindScores) {
 }
 
 func (s *kindScores) any() bool { return *s != kindScores{} }
+
+// governedInfinitive reports whether a headline's "to" verb of the clause s
+// (starting at off) is the complement of a verb before it (enables, lets,
+// allows … to), not a future.
+func (v *vocab) governedInfinitive(s string, off int, cues []cueHit) bool {
+	for _, h := range cues {
+		if h.c.cls&cToVerb == 0 || h.start < off || h.start-off > len(s) {
+			continue
+		}
+		for _, w := range strings.Fields(s[:h.start-off]) {
+			if v.infinitiveGovernors[strings.Trim(w, ",'\"")] {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// ownStatement reports whether a participle's frame f is a statement of its
+// own beside g: of another kind, named by an entity of that kind ("…,
+// letting users pay with WeChat Pay" after a mini program's launch).
+func ownStatement(g, f *frame) bool {
+	return f.kind != g.kind && f.ownKinds.has(kindBit(f.kind))
+}

@@ -140,8 +140,10 @@ type vocab struct {
 	words      map[string][]string
 	abbrev     map[string]bool // words["abbreviations"], for lookups
 	ownerNouns map[string]bool // words["owner_nouns"]
-	table      []stageRule
-	merge      map[sources.Stage]int // lower wins
+	// words["infinitive_governors"]
+	infinitiveGovernors map[string]bool
+	table               []stageRule
+	merge               map[sources.Stage]int // lower wins
 	// restricts: what a test must say to win over a launch in one sentence.
 	restricts class
 	// fullWins: what makes a launch win over a test it merges with.
@@ -203,6 +205,7 @@ func parseVocab(b []byte) (*vocab, error) {
 		}
 	}
 	v.abbrev, v.ownerNouns = wordSet(v.words["abbreviations"]), wordSet(v.words["owner_nouns"])
+	v.infinitiveGovernors = wordSet(v.words["infinitive_governors"])
 	if err := v.addStages(&f); err != nil {
 		return nil, err
 	}

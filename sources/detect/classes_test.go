@@ -1,0 +1,85 @@
+package detect
+
+import (
+	"testing"
+
+	"github.com/wallwatch/worker/sources"
+)
+
+// TestStatementClasses holds, per class of wording, invented sentences in
+// both languages and the headline events they must give (kind/stage by
+// kind; "" when the kind must not be reported).
+func TestStatementClasses(t *testing.T) {
+	tests := []struct {
+		class, name string
+		title, text string
+		want        map[sources.Kind]sources.Stage
+	}{
+		// A participle naming an entity of another kind is a statement of
+		// its own, not a widening of the one before.
+		{"participle of another kind", "en", "", "Alibaba's Fliggy has opened a hotel-booking mini program inside WeChat, letting travellers pay with WeChat Pay at checkout.",
+			map[sources.Kind]sources.Stage{kMiniProgram: kLaunched, kPayment: kLaunched}},
+		{"participle of another kind", "en lowercase", "", "youku launched a mini program on wechat this week, allowing members to renew with wechat pay.",
+			map[sources.Kind]sources.Stage{kMiniProgram: kLaunched, kPayment: kLaunched}},
+		{"participle of the same kind", "en", "", "Taobao has added WeChat Pay at checkout, allowing shoppers to settle orders with it.",
+			map[sources.Kind]sources.Stage{kPayment: kLaunched}},
+		// "The payment method is WeChat Pay" states the connection.
+		{"payment method is", "zh", "", "盒马已在微信上线小程序，付款方式为微信支付。",
+			map[sources.Kind]sources.Stage{kMiniProgram: kLaunched, kPayment: kLaunched}},
+		{"payment method is", "en", "", "Orders in Freshippo's new WeChat storefront are paid with WeChat Pay.",
+			map[sources.Kind]sources.Stage{kPayment: kLaunched}},
+		// A wallet named only as a place on the screen is no participant.
+		{"wallet as a position", "en", "", "Some users now see the WeChat Pay option on Fliggy's checkout, listed below the Alipay button.",
+			map[sources.Kind]sources.Stage{kPayment: kTesting}},
+		{"wallet as a position", "zh", "", "飞猪收银台已新增微信支付选项，位置在支付宝下方。",
+			map[sources.Kind]sources.Stage{kPayment: kLaunched}},
+		// "to" after enables/lets/allows is a complement, not a future.
+		{"governed infinitive", "en title", "Cainiao Enables Shoppers to Track Parcels in WeChat", "",
+			map[sources.Kind]sources.Stage{kLogistics: kLaunched}},
+		{"governed infinitive", "en title, future kept", "Cainiao to Let Shoppers Track Parcels in WeChat", "",
+			map[sources.Kind]sources.Stage{kLogistics: kAnnounced}},
+		// A first batch or an initial audience restricts a roll-out.
+		{"initial audience", "en", "", "For now only the first batch of brand merchants can buy WeChat Moments ads through Alimama.",
+			map[sources.Kind]sources.Stage{kAdvertising: kTesting}},
+		{"initial audience", "zh", "", "阿里妈妈已开放朋友圈广告投放，首批仅面向品牌商家。",
+			map[sources.Kind]sources.Stage{kAdvertising: kTesting}},
+		// A market-share comparison is rivalry, not a connection.
+		{"market share", "en lowercase", "what ant's ipo halt means for alipay and wechat pay competition", "in mobile payment, alipay share is about 55 percent and wechat pay share is about 39 percent.",
+			map[sources.Kind]sources.Stage{}},
+		{"market share", "zh", "支付宝与微信支付的市场份额之争", "移动支付市场中，支付宝占据约五成份额，微信支付占比约四成。",
+			map[sources.Kind]sources.Stage{}},
+		// Under a title that asks or says what does not work, news further
+		// down is an aside.
+		{"explainer title", "en", "Why you still cannot send a Taobao link to a WeChat group", "Group chats still show a warning page for Taobao links.\nThe walls came down only partly.\nThe reason is old.\nAt the margins, Alibaba apps such as Youku now take WeChat Pay.",
+			map[sources.Kind]sources.Stage{}},
+		{"explainer title", "zh", "为什么微信群里还是打不开淘宝链接", "微信群里的淘宝链接仍然无法直接打开。\n原因由来已久。\n业内人士说，墙只拆了一半。\n不过，饿了么等阿里系应用现已支持微信支付。",
+			map[sources.Kind]sources.Stage{}},
+		// A rumour denied, or a plan denied in the same clause, is no event.
+		{"plan denied", "zh traditional", "騰訊否認微信將全面開放淘寶群組連結", "網上近日流傳微信將全面開放群組內的淘寶連結，騰訊回應指消息不實。",
+			map[sources.Kind]sources.Stage{}},
+		{"plan denied", "en", "Tencent denies WeChat will open group chats to Taobao links", "Rumours circulating online said WeChat would fully open group chats to Taobao links; Tencent called the report false.",
+			map[sources.Kind]sources.Stage{}},
+		// A side that joins without an object joins the statement before.
+		{"joining side", "zh title", "淘宝闪购在微信小范围测试小程序 饿了么门店供给接入", "",
+			map[sources.Kind]sources.Stage{kMiniProgram: kTesting}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.class+"/"+tt.name, func(t *testing.T) {
+			got := map[sources.Kind]sources.Stage{}
+			for _, b := range heads(tt.title, tt.text) {
+				if _, dup := got[b.Kind]; dup {
+					t.Errorf("two headline events of kind %s: %+v", b.Kind, heads(tt.title, tt.text))
+				}
+				got[b.Kind] = b.Stage
+			}
+			if len(got) != len(tt.want) {
+				t.Errorf("got %v, want %v", got, tt.want)
+			}
+			for k, st := range tt.want {
+				if got[k] != st {
+					t.Errorf("%s: got %q, want %q (all: %v)", k, got[k], st, got)
+				}
+			}
+		})
+	}
+}
