@@ -165,6 +165,9 @@ func section(s string) *slack.SectionBlock {
 	return slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, s, false, true), nil, nil)
 }
 
+// Headline is the line an alert of d leads with, as plain text.
+func Headline(d Development) string { return headerText(d) }
+
 // headerText is the plain-text header of an alert: "Taobao × WeChat Pay:
 // payment launched", the entity lists cut with "…" to keep within Slack's
 // 150 characters.

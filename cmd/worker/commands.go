@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/wallwatch/worker/alerts"
 	"github.com/wallwatch/worker/sources"
 	"github.com/wallwatch/worker/store"
 	"github.com/wallwatch/worker/worker"
@@ -111,7 +113,7 @@ func (a *app) eventsCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			st, err := store.Open(cmd.Context(), cfg.Database)
+			st, err := openExisting(cmd.Context(), cfg.Database)
 			if err != nil {
 				return err
 			}
@@ -129,38 +131,109 @@ func (a *app) eventsCmd() *cobra.Command {
 	return cmd
 }
 
-// timelineRow is one event of `worker events list --format json|csv`.
+// timelineRow is one event of `worker events list --format json|csv`. In
+// JSON its entity lists are named by the pair's side keys ("alibaba",
+// "tencent"), as `worker extract` names them.
 type timelineRow struct {
-	Date        sources.Date  `json:"date"`
-	Pair        string        `json:"pair"`
-	A           []string      `json:"a"`
-	B           []string      `json:"b"`
-	Kind        sources.Kind  `json:"kind"`
-	Stage       sources.Stage `json:"stage"`
-	Headline    bool          `json:"headline"`
-	Development int64         `json:"development,omitempty"`
-	Alerted     bool          `json:"alerted"`
-	Articles    int           `json:"articles"`
-	Title       string        `json:"title"`
-	URL         string        `json:"url"`
-	Source      string        `json:"source"`
-	Published   string        `json:"published,omitempty"`
-	Evidence    string        `json:"evidence"`
+	Date        sources.Date
+	Pair        sources.Pair
+	A, B        []string
+	Kind        sources.Kind
+	Stage       sources.Stage
+	Headline    bool
+	Development *developmentRef
+	Alerted     bool
+	Articles    int
+	Title       string
+	URL         string
+	Source      string
+	Published   string
+	Evidence    string
+}
+
+// developmentRef names the development a headline entry belongs to: its id
+// (for `worker developments show ID`) and the line its alert leads with.
+type developmentRef struct {
+	ID   int64  `json:"id"`
+	What string `json:"what"`
+}
+
+// MarshalJSON writes the row with its keys in a fixed order.
+func (r timelineRow) MarshalJSON() ([]byte, error) {
+	pair := r.Pair
+	if pair.A == "" || pair.B == "" || pair.A == pair.B {
+		pair = sources.DefaultPair
+	}
+	a, b := r.A, r.B
+	if a == nil {
+		a = []string{}
+	}
+	if b == nil {
+		b = []string{}
+	}
+	var published *string
+	if r.Published != "" {
+		published = &r.Published
+	}
+	return orderedJSON([]keyValue{
+		{"date", r.Date}, {"pair", pair.A + "-" + pair.B}, {pair.A, a}, {pair.B, b},
+		{"kind", r.Kind}, {"stage", r.Stage}, {"headline", r.Headline}, {"development", r.Development},
+		{"alerted", r.Alerted}, {"articles", r.Articles}, {"title", r.Title}, {"url", r.URL},
+		{"source", r.Source}, {"published", published}, {"evidence", r.Evidence},
+	})
+}
+
+type keyValue struct {
+	k string
+	v any
+}
+
+// orderedJSON writes an object with the keys in the order given, without
+// HTML escaping.
+func orderedJSON(kvs []keyValue) ([]byte, error) {
+	var b bytes.Buffer
+	b.WriteByte('{')
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	for i, kv := range kvs {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		if err := enc.Encode(kv.k); err != nil {
+			return nil, err
+		}
+		b.Truncate(b.Len() - 1) // Encode's newline
+		b.WriteByte(':')
+		if err := enc.Encode(kv.v); err != nil {
+			return nil, fmt.Errorf("%s: %w", kv.k, err)
+		}
+		b.Truncate(b.Len() - 1)
+	}
+	b.WriteByte('}')
+	return b.Bytes(), nil
 }
 
 // toRow is an entry as json and csv print it, its web text made safe for a
 // terminal (JSON escapes C0 controls, not DEL, C1 or bidi controls).
 func toRow(e store.TimelineEntry) timelineRow {
 	r := timelineRow{
-		Date: e.Date, Pair: e.Pair.A + "-" + e.Pair.B, A: termAll(e.A), B: termAll(e.B), Kind: e.Kind, Stage: e.Stage,
-		Headline: e.Headline, Development: e.DevelopmentID, Alerted: e.Alerted, Articles: e.Articles,
+		Date: e.Date, Pair: e.Pair, A: termAll(e.A), B: termAll(e.B), Kind: e.Kind, Stage: e.Stage,
+		Headline: e.Headline, Alerted: e.Alerted, Articles: e.Articles,
 		Title: forTerminal(e.Title), URL: forTerminal(e.URL), Source: forTerminal(e.Source), Evidence: forTerminal(e.Evidence),
+	}
+	if e.DevelopmentID != 0 {
+		r.Development = &developmentRef{ID: e.DevelopmentID, What: forTerminal(alerts.Headline(alerts.Development{
+			Pair: e.Pair, A: e.A, B: e.B, Kind: e.Kind, Stage: e.Stage, Date: e.Date}))}
 	}
 	if !e.Published.IsZero() {
 		r.Published = e.Published.Format(time.RFC3339)
 	}
 	return r
 }
+
+// utf8BOM starts a CSV file so that spreadsheet programs (Excel) read it as
+// UTF-8 rather than in the local code page.
+const utf8BOM = "\uFEFF"
 
 func writeTimeline(w io.Writer, format string, tl []store.TimelineEntry) error {
 	switch format {
@@ -174,13 +247,20 @@ func writeTimeline(w io.Writer, format string, tl []store.TimelineEntry) error {
 		}
 		return enc.Encode(rows)
 	case "csv":
+		if _, err := io.WriteString(w, utf8BOM); err != nil {
+			return err
+		}
 		cw := csv.NewWriter(w)
-		_ = cw.Write([]string{"date", "pair", "a", "b", "kind", "stage", "headline", "development", "alerted",
+		_ = cw.Write([]string{"date", "pair", "a", "b", "kind", "stage", "headline", "development", "what", "alerted",
 			"articles", "title", "url", "source", "published", "evidence"})
 		for _, e := range tl {
 			r := toRow(e)
-			_ = cw.Write(csvRow(r.Date.String(), r.Pair, strings.Join(r.A, "; "), strings.Join(r.B, "; "),
-				string(r.Kind), string(r.Stage), strconv.FormatBool(r.Headline), strconv.FormatInt(r.Development, 10),
+			var dev, what string
+			if r.Development != nil {
+				dev, what = strconv.FormatInt(r.Development.ID, 10), r.Development.What
+			}
+			_ = cw.Write(csvRow(r.Date.String(), r.Pair.A+"-"+r.Pair.B, strings.Join(r.A, "; "), strings.Join(r.B, "; "),
+				string(r.Kind), string(r.Stage), strconv.FormatBool(r.Headline), dev, what,
 				strconv.FormatBool(r.Alerted), strconv.Itoa(r.Articles), r.Title, r.URL, r.Source, r.Published, r.Evidence))
 		}
 		cw.Flush()

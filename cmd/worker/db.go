@@ -1,7 +1,11 @@
 package main
 
 import (
+	"context"
+	"errors"
 	"fmt"
+	"io/fs"
+	"os"
 
 	"github.com/spf13/cobra"
 
@@ -22,6 +26,9 @@ func (a *app) dbCmd() *cobra.Command {
 			path := cfg.Database
 			if len(args) == 1 {
 				path = args[0]
+			}
+			if err := mustExist(path); err != nil {
+				return err
 			}
 			rep, err := store.Check(cmd.Context(), path)
 			if err != nil {
@@ -46,7 +53,7 @@ func (a *app) dbCmd() *cobra.Command {
 			if len(args) == 1 {
 				path = args[0]
 			}
-			st, err := store.Open(cmd.Context(), cfg.Database)
+			st, err := openExisting(cmd.Context(), cfg.Database)
 			if err != nil {
 				return err
 			}
@@ -88,4 +95,29 @@ func maxArgs(n int) cobra.PositionalArgs {
 		}
 		return nil
 	}
+}
+
+// openExisting opens the database for a command that only reads it: one
+// that is not there is an error naming the path, never a new empty file.
+func openExisting(ctx context.Context, path string) (*store.Store, error) {
+	if err := mustExist(path); err != nil {
+		return nil, err
+	}
+	return store.Open(ctx, path)
+}
+
+// mustExist says, for a database a command would only read, that there is
+// none at path and how to point at the right one.
+func mustExist(path string) error {
+	fi, err := os.Stat(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return fmt.Errorf("no database at %s: run `worker run-once` first, or name the right one with "+
+			"--config, $WORKER_CONFIG or $WORKER_DATABASE", path)
+	case err != nil:
+		return fmt.Errorf("database %s: %w", path, err)
+	case fi.IsDir():
+		return fmt.Errorf("database %s is a directory, not a file", path)
+	}
+	return nil
 }

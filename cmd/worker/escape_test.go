@@ -74,7 +74,7 @@ func TestEventsListCSVDefusesFormulas(t *testing.T) {
 			}
 		}
 	}
-	if got := recs[1][10]; got != "'"+e.Title {
+	if got := recs[1][11]; got != "'"+e.Title {
 		t.Errorf("title cell %q, want the title behind a quote", got)
 	}
 }

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
+	"io/fs"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -16,6 +18,7 @@ import (
 
 	"github.com/wallwatch/worker/alerts/slackfake"
 	"github.com/wallwatch/worker/internal/sharedtest"
+	"github.com/wallwatch/worker/sources"
 )
 
 // fixture is the shared fixture news site served on loopback.
@@ -390,13 +393,26 @@ func TestEventsListFormats(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("events list exit %d:\n%s", code, stderr)
 	}
-	var rows []timelineRow
+	var rows []struct {
+		Date        sources.Date
+		Headline    bool
+		Alerted     bool
+		Alibaba     []string `json:"alibaba"`
+		Tencent     []string `json:"tencent"`
+		Development *developmentRef
+	}
 	if err := json.Unmarshal([]byte(out), &rows); err != nil {
 		t.Fatalf("events list --format json: %v\n%.300s", err, out)
 	}
 	var news, background, alerted int
 	last := ""
 	for _, r := range rows {
+		if len(r.Alibaba) == 0 || len(r.Tencent) == 0 {
+			t.Errorf("row without its alibaba and tencent entities: %+v", r)
+		}
+		if r.Headline != (r.Development != nil) || r.Development != nil && (r.Development.ID == 0 || r.Development.What == "") {
+			t.Errorf("headline %v with development %+v", r.Headline, r.Development)
+		}
 		if r.Headline {
 			news++
 		} else {
@@ -416,8 +432,11 @@ func TestEventsListFormats(t *testing.T) {
 		t.Errorf("timeline: %d news, %d background, %d alerted (--no-alerts)", news, background, alerted)
 	}
 	csvOut, _, code := runCLI(t, "events", "list", "--config", cfg, "--format", "csv", "--since", "2024-01-01")
-	if code != 0 || !strings.HasPrefix(csvOut, "date,pair,a,b,kind,stage,headline") {
+	if code != 0 || !strings.HasPrefix(csvOut, "\uFEFFdate,pair,a,b,kind,stage,headline,development,what") {
 		t.Errorf("csv: exit %d\n%.200s", code, csvOut)
+	}
+	if strings.Count(csvOut, "\uFEFF") != 1 {
+		t.Errorf("csv: want one byte order mark, at the start")
 	}
 	for _, line := range strings.Split(strings.TrimSpace(csvOut), "\n")[1:] {
 		if line < "2024" {
@@ -427,5 +446,20 @@ func TestEventsListFormats(t *testing.T) {
 	table, _, _ := runCLI(t, "events", "list", "--config", cfg)
 	if !strings.Contains(table, "DATE") || !strings.Contains(table, "WeChat Pay") {
 		t.Errorf("table:\n%.300s", table)
+	}
+}
+
+func TestReadOnlyCommandsNeverCreateADatabase(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "data", "worker.db")
+	cfg := writeTemp(t, "database: "+db+"\nsources:\n  - {name: wire, url: 'https://news.example/feed.xml', type: feed}\n")
+	for _, args := range [][]string{{"events", "list"}, {"db", "check"}, {"db", "backup", filepath.Join(dir, "b.db")}} {
+		_, stderr, code := runCLI(t, append(args, "--config", cfg)...)
+		if code != 1 || !strings.Contains(stderr, "no database at "+db) || !strings.Contains(stderr, "run-once") {
+			t.Errorf("%v: exit %d, %q; want 1 naming the missing database", args, code, stderr)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "data")); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("a read-only command created %s: %v", filepath.Dir(db), err)
 	}
 }
