@@ -17,6 +17,7 @@ import (
 	"os"
 	"reflect"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -50,7 +51,7 @@ type Config struct {
 	Slack       Slack           `yaml:"slack"`
 	Alerts      Alerts          `yaml:"alerts"`
 	HTTP        HTTP            `yaml:"http"`
-	Sources     []Source        `yaml:"sources"`
+	Sources     []Source        `yaml:"sources,omitempty"`
 	Watch       []sources.Watch `yaml:"watch,omitempty"`
 
 	// Path is the file the config was read from; "" for the built-in default.
@@ -211,13 +212,23 @@ func parse(name string, data []byte, env Getenv) (*Config, error) {
 		root = doc.Content[0]
 	}
 	slack := readSlackSettings(root, env)
+	unset := map[string][]string{}
 	if root != nil {
 		if err := checkKeys(root, reflect.TypeOf(cfg), ""); err != nil {
 			return nil, fmt.Errorf("config %s: %w", name, err)
 		}
-		expandNode(root, env)
+		if err := checkSourcesGiven(root); err != nil {
+			return nil, fmt.Errorf("config %s: %w", name, err)
+		}
+		expandNode(root, env, "", unset)
 		if errs := checkSecretShapes(root, reflect.TypeOf(cfg), ""); len(errs) > 0 {
 			return nil, fmt.Errorf("config %s: %w", name, errors.Join(errs...))
+		}
+		if err := unsetErrors(unset); err != nil {
+			return nil, fmt.Errorf("config %s: %w", name, err)
+		}
+		if errs := checkDurations(root, reflect.TypeOf(cfg), ""); len(errs) > 0 {
+			return nil, fmt.Errorf("config %s: %w", name, nameUnset(errors.Join(errs...), unset))
 		}
 		if err := root.Decode(&cfg); err != nil {
 			return nil, fmt.Errorf("config %s: %w: %s", name, ErrInvalid, yamlReason(err))
@@ -228,7 +239,7 @@ func parse(name string, data []byte, env Getenv) (*Config, error) {
 		return nil, fmt.Errorf("config %s: %w", name, err)
 	}
 	if err := cfg.Validate(); err != nil {
-		return nil, scrub(fmt.Errorf("config %s: %w", name, err), &cfg)
+		return nil, scrub(fmt.Errorf("config %s: %w", name, nameUnset(err, unset)), &cfg)
 	}
 	return &cfg, nil
 }
@@ -285,12 +296,15 @@ func checkKeys(n *yaml.Node, t reflect.Type, path string) error {
 
 // expandNode replaces ${VAR} and ${VAR:-default} inside scalar values (never
 // in keys, and never as YAML syntax: a value holding '#' or ': ' stays a
-// value). A lone $ is left alone. Unset variables become "".
-func expandNode(n *yaml.Node, env Getenv) {
+// value). A lone $ is left alone. Unset variables become ""; unset records,
+// by key path, the variables of each value that came out empty, so that an
+// error about that key can name them.
+func expandNode(n *yaml.Node, env Getenv, path string, unset map[string][]string) {
 	if n.Kind == yaml.ScalarNode {
 		if !strings.Contains(n.Value, "${") {
 			return
 		}
+		var missing []string
 		n.Value = string(varRef.ReplaceAllFunc([]byte(n.Value), func(m []byte) []byte {
 			sub := varRef.FindSubmatch(m)
 			if v, ok := env(string(sub[1])); ok && v != "" {
@@ -299,20 +313,132 @@ func expandNode(n *yaml.Node, env Getenv) {
 			if len(sub[2]) > 0 {
 				return sub[2][2:]
 			}
+			missing = append(missing, string(sub[1]))
 			return nil
 		}))
+		if strings.TrimSpace(n.Value) == "" && len(missing) > 0 {
+			unset[path] = missing
+		}
 		if n.Style == 0 {
 			n.Tag = "" // let the expanded plain value resolve to its type (a number, a bool)
 		}
 		return
 	}
 	for i, c := range n.Content {
-		if n.Kind == yaml.MappingNode && i%2 == 0 {
-			continue // keys
+		switch n.Kind {
+		case yaml.MappingNode:
+			if i%2 == 0 {
+				continue // keys
+			}
+			expandNode(c, env, joinKey(path, n.Content[i-1].Value), unset)
+		case yaml.SequenceNode:
+			expandNode(c, env, fmt.Sprintf("%s[%d]", path, i), unset)
+		default:
+			expandNode(c, env, path, unset)
 		}
-		expandNode(c, env)
 	}
 }
+
+func joinKey(path, key string) string {
+	if path == "" {
+		return key
+	}
+	return path + "." + key
+}
+
+// nameUnset adds to each error about a key whose value an unset variable
+// emptied which variables those were.
+func nameUnset(err error, unset map[string][]string) error {
+	if len(unset) == 0 {
+		return err
+	}
+	var list []error
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		list = j.Unwrap()
+	} else {
+		list = []error{err}
+	}
+	out := make([]error, len(list))
+	for i, e := range list {
+		out[i] = e
+		var fe *FieldError
+		if errors.As(e, &fe) {
+			if vars, ok := unset[fe.Key]; ok {
+				out[i] = &FieldError{Key: fe.Key, Reason: fe.Reason + " (empty because ${" +
+					strings.Join(vars, "}, ${") + "} is not set)"}
+			}
+		}
+	}
+	return errors.Join(out...)
+}
+
+// unsetErrors refuses values that unset variables left empty, outside the
+// slack section (which checkSlack judges as a whole): YAML would read them
+// as absent and the built-in default would silently take their place.
+func unsetErrors(unset map[string][]string) error {
+	var errs []error
+	for key, vars := range unset {
+		if key == "slack" || strings.HasPrefix(key, "slack.") {
+			continue
+		}
+		errs = append(errs, &FieldError{Key: key, Reason: "required, but empty because ${" +
+			strings.Join(vars, "}, ${") + "} is not set (write ${VAR:-default} for a fallback)"})
+	}
+	slices.SortFunc(errs, func(a, b error) int { return strings.Compare(a.Error(), b.Error()) })
+	return errors.Join(errs...)
+}
+
+// checkSourcesGiven refuses a sources key with an empty list: such a config
+// would run and watch nothing.
+func checkSourcesGiven(root *yaml.Node) error {
+	if root.Kind != yaml.MappingNode {
+		return nil
+	}
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		k, v := root.Content[i], root.Content[i+1]
+		if k.Value != "sources" {
+			continue
+		}
+		if (v.Kind == yaml.SequenceNode && len(v.Content) == 0) || v.Tag == "!!null" {
+			return &FieldError{Key: "sources", Reason: fmt.Sprintf("line %d: an empty list watches nothing; "+
+				"list at least one source", k.Line)}
+		}
+	}
+	return nil
+}
+
+// checkDurations parses every duration value, so that a bad one is
+// reported with its key, not only its line.
+func checkDurations(n *yaml.Node, t reflect.Type, path string) []error {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t == durationType {
+		if n.Kind != yaml.ScalarNode {
+			return []error{&FieldError{Key: path, Reason: fmt.Sprintf("line %d: want a duration, e.g. 20s, 10m, 7d", n.Line)}}
+		}
+		if _, err := ParseDuration(n.Value); err != nil {
+			return []error{&FieldError{Key: path, Reason: fmt.Sprintf("line %d: %v", n.Line, err)}}
+		}
+		return nil
+	}
+	var errs []error
+	switch {
+	case n.Kind == yaml.MappingNode && t.Kind() == reflect.Struct:
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			if f, ok := fieldByTag(t, n.Content[i].Value); ok {
+				errs = append(errs, checkDurations(n.Content[i+1], f, joinKey(path, n.Content[i].Value))...)
+			}
+		}
+	case n.Kind == yaml.SequenceNode && (t.Kind() == reflect.Slice || t.Kind() == reflect.Array):
+		for i, c := range n.Content {
+			errs = append(errs, checkDurations(c, t.Elem(), fmt.Sprintf("%s[%d]", path, i))...)
+		}
+	}
+	return errs
+}
+
+var durationType = reflect.TypeOf(Duration(0))
 
 // applyEnv lets the documented variables work without a config file:
 // WORKER_DATABASE overrides the database; the Slack variables fill in what

@@ -33,12 +33,12 @@ func TestASlackSectionThatGivesNoDestinationIsAnError(t *testing.T) {
 			want: []string{"slack.token", "neither a token nor a webhook URL"},
 		},
 		"the variable not passed into the container": {
-			yaml: "sources: []\n",
+			yaml: "sources: [{name: wire, url: 'https://news.example/feed.xml', type: feed}]\n",
 			env:  map[string]string{"SLACK_CHANNEL": "#alerts", "SLACK_BOT_TOKEN": ""},
 			want: []string{"SLACK_BOT_TOKEN is set but empty"},
 		},
 		"a channel in the environment only": {
-			yaml: "sources: []\n",
+			yaml: "sources: [{name: wire, url: 'https://news.example/feed.xml', type: feed}]\n",
 			env:  map[string]string{"SLACK_CHANNEL": "#alerts"},
 			want: []string{"a channel needs a token"},
 		},
@@ -64,12 +64,12 @@ func TestStandardOutputOnlyWithoutAnySlackSetting(t *testing.T) {
 		env       map[string]string
 		usesSlack bool
 	}{
-		"no slack anywhere":       {yaml: "sources: []\n"},
+		"no slack anywhere":       {yaml: "sources: [{name: wire, url: 'https://news.example/feed.xml', type: feed}]\n"},
 		"an empty slack section":  {yaml: "slack: {}\n"},
 		"token from the env":      {yaml: "slack:\n  token: ${SLACK_BOT_TOKEN}\n  channel: C1\n", env: map[string]string{"SLACK_BOT_TOKEN": "xoxb-1"}, usesSlack: true},
 		"token, webhook unset":    {yaml: "slack:\n  token: ${SLACK_BOT_TOKEN}\n  channel: C1\n  webhook_url: ${SLACK_WEBHOOK_URL}\n", env: map[string]string{"SLACK_BOT_TOKEN": "xoxb-1"}, usesSlack: true},
-		"webhook from the env":    {yaml: "sources: []\n", env: map[string]string{"SLACK_WEBHOOK_URL": "https://hooks.slack.com/services/T/B/x"}, usesSlack: true},
-		"default with token only": {yaml: "sources: []\n", env: map[string]string{"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_CHANNEL": "C1"}, usesSlack: true},
+		"webhook from the env":    {yaml: "sources: [{name: wire, url: 'https://news.example/feed.xml', type: feed}]\n", env: map[string]string{"SLACK_WEBHOOK_URL": "https://hooks.slack.com/services/T/B/x"}, usesSlack: true},
+		"default with token only": {yaml: "sources: [{name: wire, url: 'https://news.example/feed.xml', type: feed}]\n", env: map[string]string{"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_CHANNEL": "C1"}, usesSlack: true},
 	} {
 		t.Run(name, func(t *testing.T) {
 			cfg, err := Parse("w.yaml", []byte(tt.yaml), envOf(tt.env))

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"regexp"
 	"strings"
 	"time"
 
@@ -96,6 +97,9 @@ func (c *Config) Validate() error {
 		bad("http.user_agent", "required")
 	}
 
+	if t := c.Slack.Token.Reveal(); t != "" && strings.Contains(strings.ToLower(t), "://") {
+		bad("slack.token", "holds a URL: a webhook URL goes in slack.webhook_url; slack.token takes a bot token, xoxb-… (the value is not shown)")
+	}
 	names := map[string]int{}
 	for i, s := range c.Sources {
 		key := fmt.Sprintf("sources[%d]", i)
@@ -166,13 +170,13 @@ func httpURL(s string) error {
 	}
 	u, err := url.Parse(s)
 	if err != nil {
-		return fmt.Errorf("not a URL: %v", err)
+		return fmt.Errorf("%q: not a URL", readableURL(s))
 	}
 	if u.Scheme != "http" && u.Scheme != "https" {
-		return fmt.Errorf("%q: want an http or https URL", redactURL(u))
+		return fmt.Errorf("%q: want an http or https URL", readableURL(s))
 	}
 	if u.Host == "" {
-		return fmt.Errorf("%q: no host", redactURL(u))
+		return fmt.Errorf("%q: no host", readableURL(s))
 	}
 	return nil
 }
@@ -190,12 +194,31 @@ func apiURL(s string) error {
 	return nil
 }
 
-// redactURL keeps only scheme and host: URLs may carry secrets.
-func redactURL(u *url.URL) string {
-	if u.Host == "" {
-		return u.Scheme + ":…"
+// readableURL shows raw up to its path: user:password@ becomes "…@" and a
+// query or fragment "?…", and a long value is cut, so that the reader sees
+// what they wrote (a missing scheme, a typo) and no secret.
+func readableURL(raw string) string {
+	raw = strings.TrimSpace(raw)
+	cut := ""
+	if i := strings.IndexAny(raw, "?#"); i >= 0 {
+		raw, cut = raw[:i], "?…"
 	}
-	return u.Scheme + "://" + u.Host + "/…"
+	rest, scheme := raw, ""
+	if i := strings.Index(raw, "://"); i >= 0 {
+		scheme, rest = raw[:i+3], raw[i+3:]
+	}
+	host, path, _ := strings.Cut(rest, "/")
+	if at := strings.LastIndexByte(host, '@'); at >= 0 {
+		host = "…@" + host[at+1:]
+	}
+	out := scheme + host
+	if path != "" || strings.HasSuffix(rest, "/") {
+		out += "/" + path
+	}
+	if r := []rune(out); len(r) > 80 {
+		out = string(r[:79]) + "…"
+	}
+	return strings.ToValidUTF8(out, "\uFFFD") + cut
 }
 
 // checkSelector compiles a CSS selector, with an optional @attribute suffix.
@@ -204,11 +227,17 @@ func checkSelector(sel string) (err error) {
 	if hasAttr && strings.TrimSpace(attr) == "" {
 		return fmt.Errorf("%q: empty attribute after @", sel)
 	}
+	if hasAttr && !attrName.MatchString(strings.TrimSpace(attr)) {
+		return fmt.Errorf("%q: %q after @ is not an attribute name (one @, then a name such as href)", sel, attr)
+	}
 	if _, err := cascadia.Compile(strings.TrimSpace(css)); err != nil {
 		return fmt.Errorf("%q: bad CSS selector: %v", sel, err)
 	}
 	return nil
 }
+
+// attrName is an HTML attribute name as a selector's @ suffix may give it.
+var attrName = regexp.MustCompile(`^[A-Za-z_:][-A-Za-z0-9_:.]*$`)
 
 // scheduleParser reads five-field specs and descriptors (@every 10m, @hourly).
 var scheduleParser = cron.NewParser(cron.Minute | cron.Hour | cron.Dom | cron.Month | cron.Dow | cron.Descriptor)

@@ -115,12 +115,12 @@ func TestRunOnceExitsOneWhenNothingCanBeRecorded(t *testing.T) {
 }
 
 func TestConfigCheckRefusesASlackSectionThatGivesNoDestination(t *testing.T) {
-	cfg := writeTemp(t, "slack:\n  token: ${SLACK_BOT_TOKEN}\n  channel: '#alerts'\nsources: []\n")
+	cfg := writeTemp(t, "slack:\n  token: ${SLACK_BOT_TOKEN}\n  channel: '#alerts'\nsources: [{name: wire, url: 'https://news.example/feed.xml', type: feed}]\n")
 	_, stderr, code := runCLI(t, "config", "check", "--config", cfg)
 	if code != 2 || !strings.Contains(stderr, "slack.token") || !strings.Contains(stderr, "${SLACK_BOT_TOKEN}") {
 		t.Errorf("exit %d, want 2 naming slack.token and its variable:\n%s", code, stderr)
 	}
-	stdout, stderr, code := runCLI(t, "config", "check", "--config", writeTemp(t, "sources: []\n"))
+	stdout, stderr, code := runCLI(t, "config", "check", "--config", writeTemp(t, "sources: [{name: wire, url: 'https://news.example/feed.xml', type: feed}]\n"))
 	if code != 0 || !strings.Contains(stdout, "alerts go to: standard output (no Slack setting") {
 		t.Errorf("without Slack settings: exit %d:\n%s%s", code, stdout, stderr)
 	}

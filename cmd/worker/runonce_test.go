@@ -267,7 +267,7 @@ func TestUsageAndConfigErrorsExitTwo(t *testing.T) {
 	for name, args := range map[string][]string{
 		"unknown command": {"frobnicate"},
 		"unknown flag":    {"run-once", "--bogus"},
-		"bad since":       {"run-once", "--since", "yesterday", "--config", writeTemp(t, "sources: []\n")},
+		"bad since":       {"run-once", "--since", "yesterday", "--config", writeTemp(t, "sources: [{name: wire, url: 'https://news.example/feed.xml', type: feed}]\n")},
 		"extract no file": {"extract"},
 		"bad config":      {"config", "check", "--config", writeTemp(t, "sources:\n  - {name: a, url: 'x', type: feed}\n")},
 		"missing config":  {"config", "check", "--config", "/nonexistent/worker.yaml"},
