@@ -150,6 +150,9 @@ func (a *app) newNotifier(cfg *config.Config, mode notifierMode) (alerts.Notifie
 
 // openWorker builds the worker and its store from the config.
 func (a *app) openWorker(ctx context.Context, cfg *config.Config, log *slog.Logger, mode notifierMode, m *worker.Metrics) (*worker.Worker, *store.Store, error) {
+	if err := checkWritable(cfg.Database); err != nil {
+		return nil, nil, err
+	}
 	n, err := a.newNotifier(cfg, mode)
 	if err != nil {
 		return nil, nil, fmt.Errorf("slack: %w", err)

@@ -33,6 +33,9 @@ func (a *app) configCmd() *cobra.Command {
 			if _, err := worker.NewDetector(cfg); err != nil {
 				return err
 			}
+			if err := checkWritable(cfg.Database); err != nil {
+				return err
+			}
 			from := cfg.Path
 			if from == "" {
 				from = "built-in default"
