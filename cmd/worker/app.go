@@ -111,10 +111,24 @@ func (a *app) logger() (*slog.Logger, error) {
 	case "text":
 		return slog.New(slog.NewTextHandler(a.stderr, opts)), nil
 	case "json":
+		opts.ReplaceAttr = readableDuration
 		return slog.New(slog.NewJSONHandler(a.stderr, opts)), nil
 	default:
 		return nil, usagef("--log-format %q: want auto, text or json", a.logFormat)
 	}
+}
+
+// readableDuration writes durations in JSON logs as Go writes them
+// ("1.5s", "41.203s"), to the millisecond, rather than as nanoseconds.
+func readableDuration(_ []string, a slog.Attr) slog.Attr {
+	if a.Value.Kind() == slog.KindDuration {
+		d := a.Value.Duration()
+		if d >= time.Millisecond || d <= -time.Millisecond {
+			d = d.Round(time.Millisecond)
+		}
+		a.Value = slog.StringValue(d.String())
+	}
+	return a
 }
 
 // isTerminal reports whether w is a terminal.

@@ -173,13 +173,19 @@ func writeSummary(w io.Writer, rep worker.Report) {
 	for _, s := range failed {
 		fmt.Fprintf(w, "source %s failed: %s\n", s.Name, oneLine(s.Err.Error()))
 	}
+	deferred := 0
 	for _, s := range rep.Sources {
 		if !s.DeferredUntil.IsZero() {
+			deferred++
 			fmt.Fprintf(w, "source %s deferred until %s\n", s.Name, s.DeferredUntil.Format("2006-01-02 15:04:05 MST"))
 		}
 		for _, e := range s.ArticleErrors {
 			fmt.Fprintf(w, "source %s: page skipped: %s\n", s.Name, oneLine(e.Error()))
 		}
+	}
+	if len(failed)+deferred > 0 {
+		fmt.Fprintln(w, "failed sources wait before they are fetched again (next_attempt in the log); "+
+			"`worker run-once --force` fetches every source now")
 	}
 	if n := d.Unconfirmed; n > 0 {
 		fmt.Fprintf(w, "%d alerts not posted a third time: two posts went unanswered and may both be in the channel\n", n)

@@ -258,6 +258,9 @@ func TestRunOnceNamesFailedSourcesAndExitsZero(t *testing.T) {
 	if !strings.Contains(stderr, "source broken-feed failed") || !strings.Contains(stderr, "500") {
 		t.Errorf("the failed source and its reason are not named:\n%s", stderr)
 	}
+	if !strings.Contains(stderr, "run-once --force") {
+		t.Errorf("the summary does not say how to fetch the failed source now:\n%s", stderr)
+	}
 	if !strings.Contains(stdout, `"blocks"`) {
 		t.Errorf("--dry-run printed no payloads:\n%.500s", stdout)
 	}
