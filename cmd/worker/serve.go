@@ -2,7 +2,10 @@ package main
 
 import (
 	"fmt"
+	"net"
 	"net/http"
+	"os"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -30,9 +33,16 @@ func (a *app) serveCmd() *cobra.Command {
 				return err
 			}
 			defer st.Close()
+			addrFile := listenFile(cfg.Database)
+			defer os.Remove(addrFile)
 			return w.Serve(cmd.Context(), worker.ServeOptions{
 				Schedule:        cfg.Schedule,
 				Listen:          listen,
+				OnListen: func(addr string) {
+					if err := os.WriteFile(addrFile, []byte(addr+"\n"), 0o644); err != nil {
+						log.Warn("cannot record the listen address for worker health", "file", addrFile, "error", err)
+					}
+				},
 				ShutdownTimeout: shutdown,
 				NoAlerts:        noAlerts,
 				BackupEvery:     cfg.Backup.Interval.D(),
@@ -56,6 +66,9 @@ func (a *app) healthCmd() *cobra.Command {
 		Short: "Exit 0 when the serve at --addr answers /readyz, 1 otherwise",
 		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if addr == "" {
+				addr = a.servedAddr()
+			}
 			client := &http.Client{Timeout: 3 * time.Second}
 			req, err := http.NewRequestWithContext(cmd.Context(), http.MethodGet, "http://"+addr+"/readyz", nil)
 			if err != nil {
@@ -73,6 +86,32 @@ func (a *app) healthCmd() *cobra.Command {
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&addr, "addr", "127.0.0.1:8080", "host:port of the serve's --listen")
+	cmd.Flags().StringVar(&addr, "addr", "", "host:port of the serve's --listen (default: the address the serve on this database listens on, else 127.0.0.1:8080)")
 	return cmd
+}
+
+// listenFile is where serve records the address it listens on, beside its
+// database, for `worker health`.
+func listenFile(database string) string { return database + ".listen" }
+
+// servedAddr is the address the serve of this config's database listens
+// on, reached on loopback; 127.0.0.1:8080 when none is recorded.
+func (a *app) servedAddr() string {
+	const fallback = "127.0.0.1:8080"
+	cfg, err := a.loadConfig()
+	if err != nil {
+		return fallback
+	}
+	b, err := os.ReadFile(listenFile(cfg.Database))
+	if err != nil {
+		return fallback
+	}
+	host, port, err := net.SplitHostPort(strings.TrimSpace(string(b)))
+	if err != nil {
+		return fallback
+	}
+	if ip := net.ParseIP(host); host == "" || ip != nil && ip.IsUnspecified() {
+		host = "127.0.0.1" // a wildcard listener (":8080" is "[::]:8080", dual-stack) answers there
+	}
+	return net.JoinHostPort(host, port)
 }
