@@ -36,8 +36,8 @@ func (a *app) serveCmd() *cobra.Command {
 			addrFile := listenFile(cfg.Database)
 			defer os.Remove(addrFile)
 			return w.Serve(cmd.Context(), worker.ServeOptions{
-				Schedule:        cfg.Schedule,
-				Listen:          listen,
+				Schedule: cfg.Schedule,
+				Listen:   listen,
 				OnListen: func(addr string) {
 					if err := os.WriteFile(addrFile, []byte(addr+"\n"), 0o644); err != nil {
 						log.Warn("cannot record the listen address for worker health", "file", addrFile, "error", err)
