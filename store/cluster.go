@@ -43,6 +43,9 @@ type probe struct {
 	A, B        []string // sorted
 	Date        sources.Date
 	Fingerprint uint64
+	// Undated: its article has no publication date and the event no date
+	// to the day, so its date says nothing of when it happened.
+	Undated bool
 }
 
 // candidate is a stored development, as the timeline compares it with

@@ -119,10 +119,10 @@ func TestCorpusDevelopments(t *testing.T) {
 					devKey[d] = l.Development
 				}
 			}
-			// 17 headline events of the 13 developments; seed-000 reports the
-			// Alimama–Tencent Ads advertising and data steps of one storyline,
-			// which makes one development.
-			const wantDevs = 16
+			// 17 headline events of the 13 developments: an article's
+			// headline events of kinds that belong together report one
+			// development.
+			const wantDevs = 13
 			if n := len(queryInts(t, s, `SELECT id FROM developments`)); n != wantDevs {
 				t.Errorf("%d developments, want %d", n, wantDevs)
 			}

@@ -100,10 +100,9 @@ func TestClaimDelivery(t *testing.T) {
 	want := []Delivery{{
 		ID: 2, Kind: KindAlert,
 		Developments: []Development{
-			{Pair: sources.DefaultPair, A: []string{"Taote"}, B: []string{"WeChat Pay"}, Kind: payment, Stage: testing_, Date: date("2024-08"),
-				Evidence: "Taote testing WeChat Pay"},
-			{Pair: sources.DefaultPair, A: []string{"Taote"}, B: []string{"WeChat Mini Programs"}, Kind: sources.KindMiniProgram, Stage: launched,
-				Date: date("2024-08"), Evidence: "Taote launched WeChat Mini Programs"},
+			// The article's mini program is of the kinds of its payment: one development.
+			{Pair: sources.DefaultPair, A: []string{"Taote"}, B: []string{"WeChat Mini Programs", "WeChat Pay"}, Kind: payment, Stage: testing_,
+				Date: date("2024-08"), Evidence: "Taote testing WeChat Pay"},
 		},
 		Article:  ArticleRef{URL: a.URL, Title: a.Title, Source: "zh-feed", SiteName: "Kuaibao", Lang: "zh", Published: a.Published},
 		Previous: &PostedRef{Channel: "C1", TS: "1.0001", Stage: announced, Date: date("2024-08-01")},
@@ -310,7 +309,8 @@ func TestFeaturedArticle(t *testing.T) {
 			t.Errorf("two undated: %v", got)
 		}
 		rec(t, s, RecordInput{Article: art("https://c.example/r", "2024-02-25"), Events: []sources.Event{x}, Alert: true})
-		if got := claimSummary(claim1(t, s, "w", t0, 1, nil)); got[0] != "alert #1 featured=https://c.example/r devs=1" {
+		// The dated report takes in the storyline of the undated ones.
+		if got := claimSummary(claim1(t, s, "w", t0, 1, nil)); got[0] != "alert #3 featured=https://c.example/r devs=1" {
 			t.Errorf("a dated one joins: %v", got)
 		}
 	})

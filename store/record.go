@@ -174,6 +174,7 @@ func record(ctx context.Context, tx *sql.Tx, in RecordInput, fp uint64) (RecordR
 			p := probe{
 				Pair: ev.Pair, Kind: ev.Kind, Stage: ev.Stage, A: ev.A, B: ev.B,
 				Date: eventDate(ev, a.Published, in.Now), Fingerprint: fp,
+				Undated: a.Published.IsZero() && precision(ev.Date) < precDay,
 			}
 			sid, err := clusterStoryline(ctx, tx, id, p, now)
 			if err != nil {

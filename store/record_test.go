@@ -104,25 +104,24 @@ func TestRecord(t *testing.T) {
 			devs:    []string{"d1: Taobao / WeChat Pay payment testing 2024-02"},
 			wantArt: 2,
 		},
-		"two headline events make one alert and one reply": {
+		"an article's headline events of kinds that belong together report one development": {
 			steps: []recordStep{
 				{RecordInput{Article: a, Events: []sources.Event{
 					hl("Ele.me+Youku", "WeChat Pay", payment, launched, "2021-09"),
 					bg("Taobao", "WeChat", links, launched, "2021-09-17"),
 					hl("Xianyu+Freshippo", "WeChat Pay", payment, announced, "2021-09"),
-				}, Alert: true}, "new=2 [d1 d2]"},
+				}, Alert: true}, "new=1 [d1 d1]"},
 				{RecordInput{Article: b, Events: []sources.Event{
 					hl("Ele.me+Damai", "WeChat Pay", payment, launched, "2021-09-28"),
 					hl("Xianyu", "WeChat Pay", payment, announced, "2021-09"),
-				}, Alert: true}, "new=0 [d1 d2]"},
+				}, Alert: true}, "new=0 [d1 d1]"},
 			},
 			outbox: []string{
-				"#1 alert https://a.example/1 [d1 d2] pending",
+				"#1 alert https://a.example/1 [d1] pending",
 				"reply https://b.example/2 d1 parent=#1 pending",
 			},
 			devs: []string{
-				"d1: Damai+Ele.me+Youku / WeChat Pay payment launched 2021-09-28",
-				"d2: Freshippo+Xianyu / WeChat Pay payment announced 2021-09",
+				"d1: Damai+Ele.me+Freshippo+Xianyu+Youku / WeChat Pay payment launched 2021-09-28",
 			},
 			wantArt: 2,
 		},
@@ -179,21 +178,20 @@ func TestRecord(t *testing.T) {
 				{RecordInput{Article: art("https://a.example/2021", "2021-03-18"), Events: []sources.Event{
 					hl("Taote", "WeChat Mini Programs", sources.KindMiniProgram, announced, "2021-03"),
 					hl("Taote", "WeChat Pay", payment, announced, "2021-03"),
-				}, Alert: true}, "new=2 [d1 d2]"},
+				}, Alert: true}, "new=1 [d1 d1]"},
 				// Three years on: another storyline.
-				{RecordInput{Article: art("https://a.example/1", "2024-08-20"), Events: []sources.Event{hl("Taote", "WeChat Pay", payment, testing_, "2024-08")}, Alert: true}, "new=1 [d3]"},
-				{RecordInput{Article: art("https://b.example/2", "2024-09-10"), Events: []sources.Event{hl("Taote+Taobao", "WeChat Pay", payment, launched, "2024-09")}, Alert: true}, "new=1 [d4]"},
+				{RecordInput{Article: art("https://a.example/1", "2024-08-20"), Events: []sources.Event{hl("Taote", "WeChat Pay", payment, testing_, "2024-08")}, Alert: true}, "new=1 [d2]"},
+				{RecordInput{Article: art("https://b.example/2", "2024-09-10"), Events: []sources.Event{hl("Taote+Taobao", "WeChat Pay", payment, launched, "2024-09")}, Alert: true}, "new=1 [d3]"},
 			},
 			outbox: []string{
-				"#1 alert https://a.example/2021 [d1 d2] pending",
-				"#2 alert https://a.example/1 [d3] pending",
-				"#3 alert https://b.example/2 [d4] pending",
+				"#1 alert https://a.example/2021 [d1] pending",
+				"#2 alert https://a.example/1 [d2] pending",
+				"#3 alert https://b.example/2 [d3] pending",
 			},
 			devs: []string{
-				"d1: Taote / WeChat Mini Programs mini_program announced 2021-03",
-				"d2: Taote / WeChat Pay payment announced 2021-03",
-				"d3: Taote / WeChat Pay payment testing 2024-08",
-				"d4: Taobao+Taote / WeChat Pay payment launched 2024-09 previous=d3",
+				"d1: Taote / WeChat Mini Programs+WeChat Pay mini_program announced 2021-03",
+				"d2: Taote / WeChat Pay payment testing 2024-08",
+				"d3: Taobao+Taote / WeChat Pay payment launched 2024-09 previous=d2",
 			},
 			wantArt: 3,
 		},

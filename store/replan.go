@@ -20,18 +20,50 @@ const storylineColumns = `id, pair_a, pair_b, kinds, entities_a, entities_b, day
 const storylinesQuery = `SELECT ` + storylineColumns + ` FROM storylines
 	WHERE pair_a = ? AND pair_b = ? AND day_last >= ? AND day_first <= ?`
 
+// undatedCandidatesQuery reads the storylines of one pair an undated
+// report may join, whatever their dates, latest first.
+const undatedCandidatesQuery = `SELECT ` + storylineColumns + ` FROM storylines
+	WHERE pair_a = ? AND pair_b = ? ORDER BY day_last DESC LIMIT 500`
+
+// undatedStorylinesQuery reads the storylines of one pair that hold
+// undated reports only.
+const undatedStorylinesQuery = `SELECT ` + storylineColumns + ` FROM storylines
+	WHERE pair_a = ? AND pair_b = ? AND day_last = ? AND day_first = ?`
+
 // clusterStoryline finds the stored storyline a headline event reports and
-// widens it, or starts a new one, and returns its id.
+// widens it, or starts a new one, and returns its id. An article reports
+// one development of a pair: a later headline event of the article goes
+// where its first one went (see articleStoryline). A dated storyline takes
+// in the storylines of undated reports of its subject nobody has posted.
 func clusterStoryline(ctx context.Context, tx *sql.Tx, articleID int64, p probe, now int64) (int64, error) {
-	lo, hi := span(p.Date)
-	cands, err := queryStorylines(ctx, tx, storylinesQuery, p.Pair.A, p.Pair.B, lo-rules.WindowDays, hi+rules.WindowDays)
+	prior, own, err := articleStoryline(ctx, tx, articleID, p.Pair)
 	if err != nil {
 		return 0, err
 	}
-	if err := loadFingerprints(ctx, tx, p, cands, articleID); err != nil {
+	cands, err := candidates(ctx, tx, articleID, p)
+	if err != nil {
 		return 0, err
 	}
-	if id := rules.pick(p, cands); id != 0 {
+	cands = slices.DeleteFunc(cands, func(c storyline) bool { return c.ID == prior })
+	id := rules.pick(p, cands)
+	if p.Undated {
+		id = rules.pickUndated(p, cands)
+	}
+	// A later headline event of the kinds of its article's storyline that
+	// reports no other stored storyline goes with the article's first one,
+	// widening nothing. One that does report another, where the first one
+	// started a storyline of its own, takes the article there: the first
+	// one missed it.
+	switch {
+	case prior == 0 || !sameGroup(ctx, tx, prior, p.Kind):
+	case id == 0:
+		return prior, nil
+	case own:
+		if err := moveArticle(ctx, tx, articleID, prior, id); err != nil {
+			return 0, err
+		}
+	}
+	if id != 0 {
 		i := slices.IndexFunc(cands, func(c storyline) bool { return c.ID == id })
 		s := rules.extend(cands[i], p)
 		_, err := tx.ExecContext(ctx, `UPDATE storylines SET kinds = ?, entities_a = ?, entities_b = ?, day_first = ?, day_last = ?, date_prec = ?
@@ -39,10 +71,9 @@ func clusterStoryline(ctx context.Context, tx *sql.Tx, articleID int64, p probe,
 		if err != nil {
 			return 0, fmt.Errorf("update storyline %d: %w", id, err)
 		}
-		return id, nil
+		return id, absorbUndated(ctx, tx, s, p.Stage, now)
 	}
 	s := rules.newStoryline(p)
-	var id int64
 	err = tx.QueryRowContext(ctx, `
 		INSERT INTO storylines (pair_a, pair_b, kinds, entities_a, entities_b, day_first, day_last, date_prec, created_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
@@ -50,7 +81,139 @@ func clusterStoryline(ctx context.Context, tx *sql.Tx, articleID int64, p probe,
 	if err != nil {
 		return 0, fmt.Errorf("insert storyline: %w", err)
 	}
-	return id, nil
+	s.ID = id
+	return id, absorbUndated(ctx, tx, s, p.Stage, now)
+}
+
+// candidates reads the stored storylines a headline event may report:
+// those within the window of its date, or for an undated one those of its
+// pair whatever their dates, with the stages their reports read.
+func candidates(ctx context.Context, tx *sql.Tx, articleID int64, p probe) ([]storyline, error) {
+	if p.Undated {
+		cands, err := queryStorylines(ctx, tx, undatedCandidatesQuery, p.Pair.A, p.Pair.B)
+		if err != nil {
+			return nil, err
+		}
+		return cands, loadStages(ctx, tx, cands)
+	}
+	lo, hi := span(p.Date)
+	cands, err := queryStorylines(ctx, tx, storylinesQuery, p.Pair.A, p.Pair.B, lo-rules.WindowDays, hi+rules.WindowDays)
+	if err != nil {
+		return nil, err
+	}
+	return cands, loadFingerprints(ctx, tx, p, cands, articleID)
+}
+
+// articleStoryline is the storyline of an article's earlier headline
+// events of a pair, 0 for none, and whether the article alone reports it.
+func articleStoryline(ctx context.Context, tx *sql.Tx, articleID int64, pair sources.Pair) (id int64, own bool, err error) {
+	err = tx.QueryRowContext(ctx, `
+		SELECT e.storyline_id, NOT EXISTS (SELECT 1 FROM events x WHERE x.storyline_id = e.storyline_id AND x.article_id != e.article_id)
+		FROM events e WHERE e.article_id = ? AND e.headline = 1 AND e.pair_a = ? AND e.pair_b = ? AND e.storyline_id IS NOT NULL
+		ORDER BY e.seq LIMIT 1`, articleID, pair.A, pair.B).Scan(&id, &own)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, false, nil
+	}
+	if err != nil {
+		return 0, false, fmt.Errorf("read the article's storyline: %w", err)
+	}
+	return id, own, nil
+}
+
+// sameGroup reports whether a storyline's kinds are of a kind's group.
+func sameGroup(ctx context.Context, tx *sql.Tx, sid int64, kind sources.Kind) bool {
+	var kinds string
+	if err := tx.QueryRowContext(ctx, `SELECT kinds FROM storylines WHERE id = ?`, sid).Scan(&kinds); err != nil {
+		return false
+	}
+	var ks []sources.Kind
+	if json.Unmarshal([]byte(kinds), &ks) != nil || len(ks) == 0 {
+		return false
+	}
+	return rules.kindGroup(ks[0]) == rules.kindGroup(kind)
+}
+
+// moveArticle moves an article's reports from the storyline it alone
+// reports to another and drops the one left empty.
+func moveArticle(ctx context.Context, tx *sql.Tx, articleID, from, to int64) error {
+	if _, err := tx.ExecContext(ctx, `UPDATE events SET storyline_id = ?, development_id = NULL WHERE article_id = ? AND storyline_id = ?`,
+		to, articleID, from); err != nil {
+		return fmt.Errorf("move article %d to storyline %d: %w", articleID, to, err)
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM storylines WHERE id = ?`, from); err != nil {
+		return fmt.Errorf("drop storyline %d: %w", from, err)
+	}
+	return nil
+}
+
+// absorbUndated moves into a dated storyline the storylines of undated
+// reports of its subject that read the stage of the report that has just
+// joined or started it and whose alerts nobody has started to post, so that
+// an undated article read before the dated ones ends where it would have
+// gone after them.
+func absorbUndated(ctx context.Context, tx *sql.Tx, s storyline, stage sources.Stage, now int64) error {
+	if s.undated() {
+		return nil
+	}
+	us, err := queryStorylines(ctx, tx, undatedStorylinesQuery, s.Pair.A, s.Pair.B, undatedDay, undatedDay)
+	if err != nil {
+		return err
+	}
+	if err := loadStages(ctx, tx, us); err != nil {
+		return err
+	}
+	for _, u := range us {
+		if u.ID == s.ID || !rules.absorbs(s, u, stage) {
+			continue
+		}
+		var posted bool
+		if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM developments d JOIN outbox o ON o.id = d.alert_id
+			WHERE d.storyline_id = ? AND (o.state = 'sent' OR o.attempts > 0 OR (o.lease_owner IS NOT NULL AND o.lease_until > ?)))`,
+			u.ID, now).Scan(&posted); err != nil {
+			return fmt.Errorf("read storyline %d: %w", u.ID, err)
+		}
+		if posted {
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE events SET storyline_id = ?, development_id = NULL WHERE storyline_id = ?`, s.ID, u.ID); err != nil {
+			return fmt.Errorf("merge storyline %d: %w", u.ID, err)
+		}
+		if _, err := replan(ctx, tx, u.ID, time.Unix(now, 0)); err != nil {
+			return fmt.Errorf("storyline %d: %w", u.ID, err)
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM storylines WHERE id = ?`, u.ID); err != nil {
+			return fmt.Errorf("drop storyline %d: %w", u.ID, err)
+		}
+	}
+	return nil
+}
+
+// loadStages reads the stages the reports of candidate storylines read.
+func loadStages(ctx context.Context, tx *sql.Tx, cands []storyline) error {
+	if len(cands) == 0 {
+		return nil
+	}
+	idx := map[int64]int{}
+	ids := make([]any, len(cands))
+	for i, c := range cands {
+		idx[c.ID], ids[i] = i, c.ID
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT DISTINCT storyline_id, stage FROM events
+		WHERE headline = 1 AND storyline_id IN (?`+strings.Repeat(",?", len(ids)-1)+`)`, ids...)
+	if err != nil {
+		return fmt.Errorf("read stages: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var sid int64
+		var st sources.Stage
+		if err := rows.Scan(&sid, &st); err != nil {
+			return fmt.Errorf("read stages: %w", err)
+		}
+		c := &cands[idx[sid]]
+		c.Stages = append(c.Stages, st)
+	}
+	return rows.Err()
 }
 
 func queryStorylines(ctx context.Context, tx *sql.Tx, q string, args ...any) ([]storyline, error) {
@@ -124,7 +287,11 @@ type storedStep struct {
 // with the plan. It returns how many developments it created.
 func replan(ctx context.Context, tx *sql.Tx, sid int64, now time.Time) (int, error) {
 	var pair sources.Pair
-	if err := tx.QueryRowContext(ctx, `SELECT pair_a, pair_b FROM storylines WHERE id = ?`, sid).Scan(&pair.A, &pair.B); err != nil {
+	err := tx.QueryRowContext(ctx, `SELECT pair_a, pair_b FROM storylines WHERE id = ?`, sid).Scan(&pair.A, &pair.B)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil // merged into another storyline, which is planned in its place
+	}
+	if err != nil {
 		return 0, fmt.Errorf("read storyline: %w", err)
 	}
 	reps, err := loadReports(ctx, tx, sid)
@@ -174,6 +341,7 @@ func loadReports(ctx context.Context, tx *sql.Tx, sid int64) ([]report, error) {
 		published := publishedTime(pub, off)
 		rec := time.Unix(recorded, 0).UTC()
 		r.Date = eventDate(sources.Event{Date: d}, published, rec)
+		r.Undated = published.IsZero() && precision(d) < precDay
 		switch {
 		case !published.IsZero():
 			r.Day, r.Published = dayNumber(sources.DateOf(published)), published.Unix()
@@ -297,17 +465,20 @@ func (a *applier) writeStep(ctx context.Context, st *step, prev sql.NullInt64) e
 		return nil // a committed step always holds the reports it was made from
 	}
 	first := a.reps[st.Reports[0]]
+	if j := slices.IndexFunc(st.Reports, func(i int) bool { return a.reps[i].Stage == st.Stage }); j >= 0 {
+		first = a.reps[st.Reports[j]] // its kind and evidence are the step's
+	}
 	var ea, eb []string
-	date := first.Date
+	date, dated := a.reps[st.Reports[0]].Date, !a.reps[st.Reports[0]].Undated
 	if old, ok := a.storedStep(st.ID); ok && st.Committed {
-		date = old.Date
+		date, dated = old.Date, true
 	}
 	for _, i := range st.Reports {
 		r := a.reps[i]
 		ea = mergeSide(ea, r.A, rules.company(a.pair.A))
 		eb = mergeSide(eb, r.B, rules.company(a.pair.B))
-		if precision(r.Date) > precision(date) {
-			date = r.Date
+		if !r.Undated && (!dated || precision(r.Date) > precision(date)) {
+			date, dated = r.Date, true // an undated report's date says nothing
 		}
 	}
 	switch {

@@ -22,6 +22,7 @@ type storylineRules struct {
 	KindGroups    map[string][]sources.Kind         `yaml:"kind_groups"`
 	Companies     map[string]string                 `yaml:"companies"`
 	Forward       map[sources.Stage][]sources.Stage `yaml:"forward"`
+	Lifecycle     []sources.Stage                   `yaml:"lifecycle"`
 
 	group map[sources.Kind]string // kind → its group
 }
@@ -76,6 +77,16 @@ func parseRules(b []byte) (*storylineRules, error) {
 			if !slices.Contains(sources.Stages, to) || to == from {
 				return nil, fmt.Errorf("storyline rules: forward.%s: %q is not another known stage", from, to)
 			}
+		}
+	}
+	for _, st := range sources.Stages {
+		if !slices.Contains(r.Lifecycle, st) {
+			r.Lifecycle = append(r.Lifecycle, st) // unnamed stages rank last
+		}
+	}
+	for _, st := range r.Lifecycle {
+		if !slices.Contains(sources.Stages, st) {
+			return nil, fmt.Errorf("storyline rules: lifecycle: unknown stage %q", st)
 		}
 	}
 	return &r, nil

@@ -19,7 +19,17 @@ type storyline struct {
 	// Fingerprints of its articles (other than the probe's own); read only
 	// for probes that need them (year-only dates).
 	Fingerprints []uint64
+	// Stages its reports read; read only for undated probes.
+	Stages []sources.Stage
 }
+
+// undatedDay is the day span stored for a storyline whose every report is
+// undated: no dated report's window reaches it, and the undated ones are
+// found by it.
+const undatedDay int64 = -1_000_000
+
+// undated reports whether a stored storyline holds undated reports only.
+func (s storyline) undated() bool { return s.Prec == 0 }
 
 // span is the first and last day a date covers.
 func span(d sources.Date) (lo, hi int64) { return dayNumber(d), lastDay(d) }
@@ -73,10 +83,7 @@ func mergeSide(x, y []string, company string) []string {
 // alone is too coarse to place a report: where the event's or the
 // storyline's date is year-only, only a near-duplicate article joins.
 func (r *storylineRules) joins(p probe, s storyline) (ok bool, gap int64) {
-	if p.Pair != s.Pair || len(s.Kinds) == 0 || r.kindGroup(p.Kind) != r.kindGroup(s.Kinds[0]) {
-		return false, 0
-	}
-	if !sideMatches(s.A, p.A, r.company(p.Pair.A)) || !sideMatches(s.B, p.B, r.company(p.Pair.B)) {
+	if !r.sameSubject(p.Pair, p.Kind, p.A, p.B, s) || p.Undated || s.undated() {
 		return false, 0
 	}
 	lo, hi := span(p.Date)
@@ -86,6 +93,60 @@ func (r *storylineRules) joins(p probe, s storyline) (ok bool, gap int64) {
 		return gap == 0 && near, gap
 	}
 	return gap <= r.WindowDays, gap
+}
+
+// sameSubject reports whether a report of a pair, kind and platforms may
+// report a storyline, whatever their dates: the same pair, kinds of one
+// group and the same platforms on each side.
+func (r *storylineRules) sameSubject(pair sources.Pair, kind sources.Kind, a, b []string, s storyline) bool {
+	if pair != s.Pair || len(s.Kinds) == 0 || r.kindGroup(kind) != r.kindGroup(s.Kinds[0]) {
+		return false
+	}
+	return sideMatches(s.A, a, r.company(pair.A)) && sideMatches(s.B, b, r.company(pair.B))
+}
+
+// pickUndated chooses the storyline an undated report reports, whatever
+// its date, or returns 0 for a new storyline: among those of the same
+// subject whose reports read the report's stage, one of the report's own
+// kind, then the one that shares the most platforms with it, then the
+// oldest.
+func (r *storylineRules) pickUndated(p probe, cands []storyline) int64 {
+	var best int64
+	var bestKind bool
+	var bestShared int
+	for _, c := range cands {
+		if !r.sameSubject(p.Pair, p.Kind, p.A, p.B, c) || !slices.Contains(c.Stages, p.Stage) {
+			continue
+		}
+		kind := slices.Contains(c.Kinds, p.Kind)
+		shared := len(intersect(c.A, p.A)) + len(intersect(c.B, p.B))
+		better := best == 0 || kind && !bestKind ||
+			kind == bestKind && (shared > bestShared || shared == bestShared && c.ID < best)
+		if better {
+			best, bestKind, bestShared = c.ID, kind, shared
+		}
+	}
+	return best
+}
+
+// absorbs reports whether a storyline of undated reports only belongs to a
+// dated storyline of the same subject that a report of a stage its
+// reports read has just joined or started.
+func (r *storylineRules) absorbs(s, u storyline, stage sources.Stage) bool {
+	if !u.undated() || s.undated() || len(u.Kinds) == 0 || !slices.Contains(u.Stages, stage) {
+		return false
+	}
+	return r.sameSubject(u.Pair, u.Kinds[0], u.A, u.B, s)
+}
+
+func intersect(x, y []string) []string {
+	var out []string
+	for _, v := range x {
+		if slices.Contains(y, v) {
+			out = append(out, v)
+		}
+	}
+	return out
 }
 
 // pick chooses the storyline a headline event reports among stored ones,
@@ -103,13 +164,17 @@ func (r *storylineRules) pick(p probe, cands []storyline) int64 {
 }
 
 // extend widens a storyline by a report of it: entities, kinds and date
-// span. A year-only date does not widen a storyline dated more precisely.
+// span. A year-only date does not widen a storyline dated more precisely;
+// an undated report widens no dates.
 func (r *storylineRules) extend(s storyline, p probe) storyline {
 	s.A = mergeSide(s.A, p.A, r.company(p.Pair.A))
 	s.B = mergeSide(s.B, p.B, r.company(p.Pair.B))
 	if !slices.Contains(s.Kinds, p.Kind) {
 		s.Kinds = append(slices.Clone(s.Kinds), p.Kind)
 		slices.Sort(s.Kinds)
+	}
+	if p.Undated {
+		return s
 	}
 	lo, hi := span(p.Date)
 	switch pp := precision(p.Date); {
@@ -124,10 +189,14 @@ func (r *storylineRules) extend(s storyline, p probe) storyline {
 
 // newStoryline is the storyline a first report starts.
 func (r *storylineRules) newStoryline(p probe) storyline {
-	lo, hi := span(p.Date)
+	lo, hi, prec := undatedDay, undatedDay, 0
+	if !p.Undated {
+		lo, hi = span(p.Date)
+		prec = max(precision(p.Date), precYear)
+	}
 	return storyline{Pair: p.Pair, Kinds: []sources.Kind{p.Kind},
 		A: mergeSide(nil, p.A, r.company(p.Pair.A)), B: mergeSide(nil, p.B, r.company(p.Pair.B)),
-		First: lo, Last: hi, Prec: precision(p.Date)}
+		First: lo, Last: hi, Prec: prec}
 }
 
 // report is one headline event of a storyline, as the step rule sees it.
@@ -137,6 +206,9 @@ type report struct {
 	Seq     int  // position in its article's event list
 	Lead    bool // the article's first headline event: the news it leads with
 	Alert   bool // its article was recorded with alerts on
+	// Undated: its article has no publication date and it no date to the
+	// day; Day is then the day it was recorded, which says nothing.
+	Undated bool
 	Stage   sources.Stage
 	Kind    sources.Kind
 	Date    sources.Date // the development's date as the report gives it
@@ -162,9 +234,16 @@ type step struct {
 // reportOrder sorts reports by when they were reported: day, then
 // publication time (unknown last), article and position.
 func reportOrder(a, b report) int {
-	return cmp.Or(cmp.Compare(a.Day, b.Day),
+	return cmp.Or(cmp.Compare(undatedRank(a.Undated), undatedRank(b.Undated)), cmp.Compare(a.Day, b.Day),
 		cmp.Compare(unknown(a.Published), unknown(b.Published)), cmp.Compare(a.Published, b.Published),
 		cmp.Compare(a.Article, b.Article), cmp.Compare(a.Seq, b.Seq))
+}
+
+func undatedRank(undated bool) int {
+	if undated {
+		return 1
+	}
+	return 0
 }
 
 func unknown(unix int64) int {
@@ -190,6 +269,44 @@ func (r *storylineRules) outsideCycle(rep report, s *step) bool {
 // step's news cycle.
 func (r *storylineRules) opens(rep report, latest *step) bool {
 	return rep.Lead && r.forward(latest.Stage, rep.Stage) && r.outsideCycle(rep, latest)
+}
+
+// stepOfStage is the latest step of a stage, committed or planned, else
+// the latest step.
+func stepOfStage(steps, tail []step, stage sources.Stage, latest *step) *step {
+	for k := len(tail) - 1; k >= 0; k-- {
+		if tail[k].Stage == stage {
+			return &tail[k]
+		}
+	}
+	for k := len(steps) - 1; k >= 0; k-- {
+		if steps[k].Stage == stage {
+			return &steps[k]
+		}
+	}
+	return latest
+}
+
+// cycleStage is the stage of a storyline's first step while nobody has
+// posted it: the stage most of the articles that lead with it read within
+// its news cycle, the earlier in the lifecycle on a tie (outlets that
+// disagree over-read more often than they under-read). A later step was
+// opened by a step forward; a read behind it is coverage.
+func (r *storylineRules) cycleStage(st *step, reps []report) sources.Stage {
+	votes := map[sources.Stage]int{}
+	for _, i := range st.Reports {
+		if rep := reps[i]; rep.Lead && !rep.Undated && rep.Day <= st.Day+r.NewsCycleDays {
+			votes[rep.Stage]++
+		}
+	}
+	best := st.Stage
+	most := 0
+	for _, stage := range r.Lifecycle {
+		if votes[stage] > most {
+			best, most = stage, votes[stage]
+		}
+	}
+	return best
 }
 
 // plan assigns a storyline's reports to its steps. Committed steps stay as
@@ -227,6 +344,9 @@ func (r *storylineRules) plan(reps []report, committed []step) []step {
 			continue
 		}
 		switch {
+		case rep.Undated && cur != nil:
+			st := stepOfStage(steps, tail, rep.Stage, cur)
+			st.Reports = append(st.Reports, i)
 		case lastCommitted >= 0 && !r.outsideCycle(rep, &steps[lastCommitted]):
 			j := 0
 			for k := range lastCommitted + 1 {
@@ -240,6 +360,9 @@ func (r *storylineRules) plan(reps []report, committed []step) []step {
 			cur = &tail[len(tail)-1]
 		default:
 			cur.Reports = append(cur.Reports, i)
+			if len(steps) == 0 && len(tail) == 1 {
+				cur.Stage = r.cycleStage(cur, reps)
+			}
 		}
 		if len(tail) > 0 {
 			cur = &tail[len(tail)-1]

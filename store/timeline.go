@@ -116,6 +116,9 @@ func timeline(ctx context.Context, tx *sql.Tx) ([]TimelineEntry, error) {
 		return nil, fmt.Errorf("read developments: %w", err)
 	}
 	rows.Close()
+	if err := addReportedKinds(ctx, tx, bySubject); err != nil {
+		return nil, err
+	}
 
 	bg, err := background(ctx, tx)
 	if err != nil {
@@ -208,4 +211,39 @@ func background(ctx context.Context, tx *sql.Tx) ([]TimelineEntry, error) {
 		return nil, fmt.Errorf("read background events: %w", err)
 	}
 	return out, nil
+}
+
+// addReportedKinds makes each development a candidate too for the other
+// kinds and stages its headline events read (a mini program reported with
+// its payments is one development), so that history retold of those is
+// its history.
+func addReportedKinds(ctx context.Context, tx *sql.Tx, bySubject map[subjectKey][]candidate) error {
+	byID := map[int64]candidate{}
+	for _, cs := range bySubject {
+		for _, c := range cs {
+			byID[c.ID] = c
+		}
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT DISTINCT e.development_id, e.kind, e.stage FROM events e JOIN developments d ON d.id = e.development_id
+		WHERE e.headline = 1 AND (e.kind != d.kind OR e.stage != d.stage)`)
+	if err != nil {
+		return fmt.Errorf("read reported kinds: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var kind sources.Kind
+		var stage sources.Stage
+		if err := rows.Scan(&id, &kind, &stage); err != nil {
+			return fmt.Errorf("read reported kinds: %w", err)
+		}
+		c, ok := byID[id]
+		if !ok {
+			continue
+		}
+		c.Kind, c.Stage = kind, stage
+		k := subjectKey{c.Pair, kind}
+		bySubject[k] = append(bySubject[k], c)
+	}
+	return rows.Err()
 }
