@@ -12,8 +12,9 @@ import (
 )
 
 const (
-	expanded = sources.StageExpanded
-	halted   = sources.StageHalted
+	expanded  = sources.StageExpanded
+	halted    = sources.StageHalted
+	workplace = sources.KindWorkplace
 )
 
 func TestShippedRules(t *testing.T) {
@@ -55,6 +56,7 @@ func TestParseRules(t *testing.T) {
 		"unknown stage":   "window_days: 5\n" + groups + "forward: {planned: [testing]}\n",
 		"to itself":       "window_days: 5\n" + groups + "forward: {testing: [testing]}\n",
 		"unknown setting": "window_days: 5\nwindow: 3\n" + groups,
+		"lifecycle stage": "window_days: 5\n" + groups + "lifecycle: [announced, planned]\n",
 	}
 	for name, y := range bad {
 		t.Run(name, func(t *testing.T) {
@@ -291,6 +293,84 @@ func TestStorylineSteps(t *testing.T) {
 			devs: []string{
 				"d1: Taobao / WeChat Pay payment announced 2024-09-04",
 				"d2: Taobao / WeChat Pay payment launched 2024-09-25 previous=d1",
+			},
+		},
+		"an article's headline events of one kind group report one storyline, found by any of them": {
+			steps: []storyStep{
+				{url: "https://a.example/test", published: "2022-01-14", events: []sources.Event{
+					hl("Xianyu", "WeChat Mini Programs", sources.KindMiniProgram, testing_, "2022-01"),
+				}},
+				// The lead names the wallet, the second event the mini program.
+				{url: "https://b.example/pay", published: "2022-01-18", events: []sources.Event{
+					pay("Xianyu", launched, "2022-01"),
+					hl("Xianyu", "WeChat Mini Programs", sources.KindMiniProgram, launched, "2022-01"),
+				}},
+				// A second event that matches no storyline goes with its lead.
+				{url: "https://c.example/more", published: "2022-01-19", events: []sources.Event{
+					hl("Xianyu", "WeChat Mini Programs", sources.KindMiniProgram, launched, "2022-01"),
+					pay("Freshippo", announced, "2022-01"),
+				}},
+			},
+			outbox: []string{
+				"#1 alert https://a.example/test [d1] pending",
+				"reply https://b.example/pay d1 parent=#1 pending",
+				"reply https://c.example/more d1 parent=#1 pending",
+			},
+			// Two of the three leads read a launch within the news cycle.
+			devs: []string{"d1: Freshippo+Xianyu / WeChat Mini Programs+WeChat Pay payment launched 2022-01"},
+		},
+		"an undated article joins the storyline of its subject whose reports read its stage": {
+			steps: []storyStep{
+				{url: "https://a.example/test", published: "2024-02-20", events: []sources.Event{pay("Taobao", testing_, "2024-02-20")}},
+				{url: "https://b.example/pause", published: "2024-05-03", events: []sources.Event{pay("Taobao", halted, "2024-05-03")}},
+				// No publication date: a month read from the text says nothing.
+				{url: "https://c.example/gone", published: "", events: []sources.Event{pay("Taobao", halted, "2026-12")}},
+			},
+			outbox: []string{
+				"#1 alert https://a.example/test [d1] pending",
+				"#2 alert https://b.example/pause [d2] pending",
+				"reply https://c.example/gone d2 parent=#2 pending",
+			},
+			devs: []string{
+				"d1: Taobao / WeChat Pay payment testing 2024-02-20",
+				"d2: Taobao / WeChat Pay payment halted 2024-05-03",
+			},
+		},
+		"an undated article recorded first is taken in by the dated storyline": {
+			steps: []storyStep{
+				{url: "https://c.example/gone", published: "", events: []sources.Event{pay("Taobao", halted, "")}},
+				{url: "https://b.example/pause", published: "2024-05-03", events: []sources.Event{pay("Taobao", halted, "2024-05")}},
+				{url: "https://d.example/open", published: "", events: []sources.Event{pay("Taobao", launched, "")}},
+			},
+			// The undated launch reads a stage the storyline's reports do not:
+			// a development of its own.
+			outbox: []string{
+				"#1 alert https://b.example/pause [d1] pending",
+				"reply https://c.example/gone d1 parent=#1 pending",
+				"#3 alert https://d.example/open [d2] pending",
+			},
+			devs: []string{
+				"d1: Taobao / WeChat Pay payment halted 2024-05",
+				"d2: Taobao / WeChat Pay payment launched " + t0.Format("2006-01-02"),
+			},
+		},
+		"outlets disagreeing on a first step: the stage most leads read, the earlier on a tie": {
+			steps: []storyStep{
+				{url: "https://a.example/over", published: "2025-03-18", events: []sources.Event{hl("DingTalk", "Tencent Meeting", workplace, launched, "2025-03-18")}},
+				{url: "https://b.example/plan", published: "2025-03-20", events: []sources.Event{hl("DingTalk", "Tencent Meeting", workplace, announced, "2025-03-18")}},
+				{url: "https://c.example/test", published: "2025-04-02", events: []sources.Event{hl("DingTalk", "Tencent Meeting", workplace, testing_, "2025-04")}},
+				{url: "https://d.example/open", published: "2025-04-21", events: []sources.Event{hl("DingTalk", "Tencent Meeting", workplace, launched, "2025-04-22")}},
+			},
+			outbox: []string{
+				"#1 alert https://a.example/over [d1] pending",
+				"#3 alert https://c.example/test [d2] pending",
+				"#5 alert https://d.example/open [d3] pending",
+				"reply https://b.example/plan d1 parent=#1 pending",
+			},
+			devs: []string{
+				"d1: DingTalk / Tencent Meeting workplace announced 2025-03-18",
+				"d2: DingTalk / Tencent Meeting workplace testing 2025-04 previous=d1",
+				"d3: DingTalk / Tencent Meeting workplace launched 2025-04-22 previous=d2",
 			},
 		},
 		"a step reported only for the timeline has no alert; the next step has": {
