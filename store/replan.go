@@ -71,7 +71,7 @@ func clusterStoryline(ctx context.Context, tx *sql.Tx, articleID int64, p probe,
 		if err != nil {
 			return 0, fmt.Errorf("update storyline %d: %w", id, err)
 		}
-		return id, absorbUndated(ctx, tx, s, p.Stage, now)
+		return id, absorbUndated(ctx, tx, s, p, now)
 	}
 	s := rules.newStoryline(p)
 	err = tx.QueryRowContext(ctx, `
@@ -82,7 +82,7 @@ func clusterStoryline(ctx context.Context, tx *sql.Tx, articleID int64, p probe,
 		return 0, fmt.Errorf("insert storyline: %w", err)
 	}
 	s.ID = id
-	return id, absorbUndated(ctx, tx, s, p.Stage, now)
+	return id, absorbUndated(ctx, tx, s, p, now)
 }
 
 // candidates reads the stored storylines a headline event may report:
@@ -94,7 +94,7 @@ func candidates(ctx context.Context, tx *sql.Tx, articleID int64, p probe) ([]st
 		if err != nil {
 			return nil, err
 		}
-		return cands, loadStages(ctx, tx, cands)
+		return cands, loadReads(ctx, tx, cands)
 	}
 	lo, hi := span(p.Date)
 	cands, err := queryStorylines(ctx, tx, storylinesQuery, p.Pair.A, p.Pair.B, lo-rules.WindowDays, hi+rules.WindowDays)
@@ -151,7 +151,7 @@ func moveArticle(ctx context.Context, tx *sql.Tx, articleID, from, to int64) err
 // joined or started it and whose alerts nobody has started to post, so that
 // an undated article read before the dated ones ends where it would have
 // gone after them.
-func absorbUndated(ctx context.Context, tx *sql.Tx, s storyline, stage sources.Stage, now int64) error {
+func absorbUndated(ctx context.Context, tx *sql.Tx, s storyline, p probe, now int64) error {
 	if s.undated() {
 		return nil
 	}
@@ -159,11 +159,11 @@ func absorbUndated(ctx context.Context, tx *sql.Tx, s storyline, stage sources.S
 	if err != nil {
 		return err
 	}
-	if err := loadStages(ctx, tx, us); err != nil {
+	if err := loadReads(ctx, tx, us); err != nil {
 		return err
 	}
 	for _, u := range us {
-		if u.ID == s.ID || !rules.absorbs(s, u, stage) {
+		if u.ID == s.ID || !rules.absorbs(s, u, p) {
 			continue
 		}
 		var posted bool
@@ -188,8 +188,8 @@ func absorbUndated(ctx context.Context, tx *sql.Tx, s storyline, stage sources.S
 	return nil
 }
 
-// loadStages reads the stages the reports of candidate storylines read.
-func loadStages(ctx context.Context, tx *sql.Tx, cands []storyline) error {
+// loadReads reads what the reports of candidate storylines read.
+func loadReads(ctx context.Context, tx *sql.Tx, cands []storyline) error {
 	if len(cands) == 0 {
 		return nil
 	}
@@ -198,20 +198,24 @@ func loadStages(ctx context.Context, tx *sql.Tx, cands []storyline) error {
 	for i, c := range cands {
 		idx[c.ID], ids[i] = i, c.ID
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT DISTINCT storyline_id, stage FROM events
+	rows, err := tx.QueryContext(ctx, `SELECT DISTINCT storyline_id, stage, entities_a, entities_b FROM events
 		WHERE headline = 1 AND storyline_id IN (?`+strings.Repeat(",?", len(ids)-1)+`)`, ids...)
 	if err != nil {
-		return fmt.Errorf("read stages: %w", err)
+		return fmt.Errorf("read reports: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var sid int64
-		var st sources.Stage
-		if err := rows.Scan(&sid, &st); err != nil {
-			return fmt.Errorf("read stages: %w", err)
+		var x read
+		var a, b string
+		if err := rows.Scan(&sid, &x.Stage, &a, &b); err != nil {
+			return fmt.Errorf("read reports: %w", err)
+		}
+		if err := errors.Join(json.Unmarshal([]byte(a), &x.A), json.Unmarshal([]byte(b), &x.B)); err != nil {
+			return fmt.Errorf("storyline %d: %w", sid, err)
 		}
 		c := &cands[idx[sid]]
-		c.Stages = append(c.Stages, st)
+		c.Reads = append(c.Reads, x)
 	}
 	return rows.Err()
 }

@@ -19,8 +19,22 @@ type storyline struct {
 	// Fingerprints of its articles (other than the probe's own); read only
 	// for probes that need them (year-only dates).
 	Fingerprints []uint64
-	// Stages its reports read; read only for undated probes.
-	Stages []sources.Stage
+	// What its reports read; read only where undated reports are placed.
+	Reads []read
+}
+
+// read is the stage and platforms one report of a storyline reads.
+type read struct {
+	Stage sources.Stage
+	A, B  []string
+}
+
+// readsStage reports whether one of a storyline's reports reads a stage
+// and names the platforms a report names.
+func (r *storylineRules) readsStage(s storyline, pair sources.Pair, stage sources.Stage, a, b []string) bool {
+	return slices.ContainsFunc(s.Reads, func(x read) bool {
+		return x.Stage == stage && sideMatches(x.A, a, r.company(pair.A)) && sideMatches(x.B, b, r.company(pair.B))
+	})
 }
 
 // undatedDay is the day span stored for a storyline whose every report is
@@ -107,7 +121,8 @@ func (r *storylineRules) sameSubject(pair sources.Pair, kind sources.Kind, a, b 
 
 // pickUndated chooses the storyline an undated report reports, whatever
 // its date, or returns 0 for a new storyline: among those of the same
-// subject whose reports read the report's stage, one of the report's own
+// subject one of whose reports reads the report's stage and names its
+// platforms, one of the report's own
 // kind, then the one that shares the most platforms with it, then the
 // oldest.
 func (r *storylineRules) pickUndated(p probe, cands []storyline) int64 {
@@ -115,7 +130,7 @@ func (r *storylineRules) pickUndated(p probe, cands []storyline) int64 {
 	var bestKind bool
 	var bestShared int
 	for _, c := range cands {
-		if !r.sameSubject(p.Pair, p.Kind, p.A, p.B, c) || !slices.Contains(c.Stages, p.Stage) {
+		if !r.sameSubject(p.Pair, p.Kind, p.A, p.B, c) || !r.readsStage(c, p.Pair, p.Stage, p.A, p.B) {
 			continue
 		}
 		kind := slices.Contains(c.Kinds, p.Kind)
@@ -130,10 +145,10 @@ func (r *storylineRules) pickUndated(p probe, cands []storyline) int64 {
 }
 
 // absorbs reports whether a storyline of undated reports only belongs to a
-// dated storyline of the same subject that a report of a stage its
-// reports read has just joined or started.
-func (r *storylineRules) absorbs(s, u storyline, stage sources.Stage) bool {
-	if !u.undated() || s.undated() || len(u.Kinds) == 0 || !slices.Contains(u.Stages, stage) {
+// dated storyline of the same subject that a report has just joined or
+// started, one of the undated reports reading its stage and platforms.
+func (r *storylineRules) absorbs(s, u storyline, p probe) bool {
+	if !u.undated() || s.undated() || len(u.Kinds) == 0 || !r.readsStage(u, p.Pair, p.Stage, p.A, p.B) {
 		return false
 	}
 	return r.sameSubject(u.Pair, u.Kinds[0], u.A, u.B, s)

@@ -336,6 +336,19 @@ func TestStorylineSteps(t *testing.T) {
 				"d2: Taobao / WeChat Pay payment halted 2024-05-03",
 			},
 		},
+		"an undated article joins only where its stage is read of its platforms": {
+			steps: []storyStep{
+				{url: "https://a.example/apps", published: "2021-09-28", events: []sources.Event{
+					pay("Ele.me", launched, "2021-09"), pay("Xianyu", announced, "2021-09"),
+				}},
+				{url: "https://b.example/xianyu", published: "", events: []sources.Event{pay("Xianyu", launched, "2024-01")}},
+			},
+			outbox: []string{"#1 alert https://a.example/apps [d1] pending", "#2 alert https://b.example/xianyu [d2] pending"},
+			devs: []string{
+				"d1: Ele.me+Xianyu / WeChat Pay payment launched 2021-09",
+				"d2: Xianyu / WeChat Pay payment launched 2024-01", // the best it has
+			},
+		},
 		"an undated article recorded first is taken in by the dated storyline": {
 			steps: []storyStep{
 				{url: "https://c.example/gone", published: "", events: []sources.Event{pay("Taobao", halted, "")}},
