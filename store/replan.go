@@ -36,7 +36,7 @@ const undatedStorylinesQuery = `SELECT ` + storylineColumns + ` FROM storylines
 // where its first one went (see articleStoryline). A dated storyline takes
 // in the storylines of undated reports of its subject nobody has posted.
 func clusterStoryline(ctx context.Context, tx *sql.Tx, articleID int64, p probe, now int64) (int64, error) {
-	prior, own, err := articleStoryline(ctx, tx, articleID, p.Pair)
+	prior, own, lead, err := articleStoryline(ctx, tx, articleID, p.Pair)
 	if err != nil {
 		return 0, err
 	}
@@ -49,16 +49,16 @@ func clusterStoryline(ctx context.Context, tx *sql.Tx, articleID int64, p probe,
 	if p.Undated {
 		id = rules.pickUndated(p, cands)
 	}
-	// A later headline event of the kinds of its article's storyline that
-	// reports no other stored storyline goes with the article's first one,
-	// widening nothing. One that does report another, where the first one
-	// started a storyline of its own, takes the article there: the first
-	// one missed it.
+	// A later headline event of the kinds of its article's storyline goes
+	// with the article's first one, widening nothing; but where the first
+	// one started a storyline of its own and the later one reports another
+	// that names the first one's product platforms, the article moves
+	// there: the first one missed it.
 	switch {
 	case prior == 0 || !sameGroup(ctx, tx, prior, p.Kind):
-	case id == 0:
+	case id == 0 || !own || !rules.namesProduct(cands[slices.IndexFunc(cands, func(c storyline) bool { return c.ID == id })], lead):
 		return prior, nil
-	case own:
+	default:
 		if err := moveArticle(ctx, tx, articleID, prior, id); err != nil {
 			return 0, err
 		}
@@ -105,19 +105,26 @@ func candidates(ctx context.Context, tx *sql.Tx, articleID int64, p probe) ([]st
 }
 
 // articleStoryline is the storyline of an article's earlier headline
-// events of a pair, 0 for none, and whether the article alone reports it.
-func articleStoryline(ctx context.Context, tx *sql.Tx, articleID int64, pair sources.Pair) (id int64, own bool, err error) {
+// events of a pair, 0 for none, whether the article alone reports it, and
+// the first of those events as a probe (pair and platforms).
+func articleStoryline(ctx context.Context, tx *sql.Tx, articleID int64, pair sources.Pair) (id int64, own bool, lead probe, err error) {
+	var a, b string
 	err = tx.QueryRowContext(ctx, `
-		SELECT e.storyline_id, NOT EXISTS (SELECT 1 FROM events x WHERE x.storyline_id = e.storyline_id AND x.article_id != e.article_id)
+		SELECT e.storyline_id, NOT EXISTS (SELECT 1 FROM events x WHERE x.storyline_id = e.storyline_id AND x.article_id != e.article_id),
+		       e.entities_a, e.entities_b
 		FROM events e WHERE e.article_id = ? AND e.headline = 1 AND e.pair_a = ? AND e.pair_b = ? AND e.storyline_id IS NOT NULL
-		ORDER BY e.seq LIMIT 1`, articleID, pair.A, pair.B).Scan(&id, &own)
+		ORDER BY e.seq LIMIT 1`, articleID, pair.A, pair.B).Scan(&id, &own, &a, &b)
 	if errors.Is(err, sql.ErrNoRows) {
-		return 0, false, nil
+		return 0, false, probe{}, nil
+	}
+	if err == nil {
+		lead.Pair = pair
+		err = errors.Join(json.Unmarshal([]byte(a), &lead.A), json.Unmarshal([]byte(b), &lead.B))
 	}
 	if err != nil {
-		return 0, false, fmt.Errorf("read the article's storyline: %w", err)
+		return 0, false, probe{}, fmt.Errorf("read the article's storyline: %w", err)
 	}
-	return id, own, nil
+	return id, own, lead, nil
 }
 
 // sameGroup reports whether a storyline's kinds are of a kind's group.

@@ -23,6 +23,7 @@ type storylineRules struct {
 	Companies     map[string]string                 `yaml:"companies"`
 	Forward       map[sources.Stage][]sources.Stage `yaml:"forward"`
 	Lifecycle     []sources.Stage                   `yaml:"lifecycle"`
+	ProductSide   string                            `yaml:"product_side"`
 
 	group map[sources.Kind]string // kind → its group
 }

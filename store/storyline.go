@@ -144,6 +144,20 @@ func (r *storylineRules) pickUndated(p probe, cands []storyline) int64 {
 	return best
 }
 
+// namesProduct reports whether a report names a storyline's platforms on
+// the product side (product_side): the side whose platforms tell one
+// development from another.
+func (r *storylineRules) namesProduct(s storyline, p probe) bool {
+	switch r.ProductSide {
+	case p.Pair.A:
+		return sideMatches(s.A, p.A, r.company(p.Pair.A))
+	case p.Pair.B:
+		return sideMatches(s.B, p.B, r.company(p.Pair.B))
+	default:
+		return false
+	}
+}
+
 // absorbs reports whether a storyline of undated reports only belongs to a
 // dated storyline of the same subject that a report has just joined or
 // started, one of the undated reports reading its stage and platforms.

@@ -319,6 +319,26 @@ func TestStorylineSteps(t *testing.T) {
 			// Two of the three leads read a launch within the news cycle.
 			devs: []string{"d1: Freshippo+Xianyu / WeChat Mini Programs+WeChat Pay payment launched 2022-01"},
 		},
+		"an article's later event reporting another product's storyline stays with the article": {
+			steps: []storyStep{
+				{url: "https://f.example/freshippo", published: "2021-10-20", events: []sources.Event{pay("Freshippo", launched, "2021-10")}},
+				{url: "https://a.example/apps", published: "2021-09-28", events: []sources.Event{
+					pay("Ele.me+Youku", launched, "2021-09"), pay("Freshippo+Xianyu", announced, "2021-09"),
+				}},
+				{url: "https://b.example/apps", published: "2021-09-30", events: []sources.Event{
+					pay("Ele.me", launched, "2021-09"), pay("Freshippo+Xianyu", announced, "2021-09"),
+				}},
+			},
+			outbox: []string{
+				"#1 alert https://f.example/freshippo [d1] pending",
+				"#2 alert https://a.example/apps [d2] pending",
+				"reply https://b.example/apps d2 parent=#2 pending",
+			},
+			devs: []string{
+				"d1: Freshippo / WeChat Pay payment launched 2021-10",
+				"d2: Ele.me+Freshippo+Xianyu+Youku / WeChat Pay payment launched 2021-09",
+			},
+		},
 		"an undated article joins the storyline of its subject whose reports read its stage": {
 			steps: []storyStep{
 				{url: "https://a.example/test", published: "2024-02-20", events: []sources.Event{pay("Taobao", testing_, "2024-02-20")}},
