@@ -80,6 +80,9 @@ func parseRules(b []byte) (*storylineRules, error) {
 			}
 		}
 	}
+	if _, ok := r.Companies[r.ProductSide]; r.ProductSide != "" && !ok {
+		return nil, fmt.Errorf("storyline rules: product_side: %q is no side named under companies", r.ProductSide)
+	}
 	for _, st := range sources.Stages {
 		if !slices.Contains(r.Lifecycle, st) {
 			r.Lifecycle = append(r.Lifecycle, st) // unnamed stages rank last

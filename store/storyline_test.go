@@ -57,6 +57,7 @@ func TestParseRules(t *testing.T) {
 		"to itself":       "window_days: 5\n" + groups + "forward: {testing: [testing]}\n",
 		"unknown setting": "window_days: 5\nwindow: 3\n" + groups,
 		"lifecycle stage": "window_days: 5\n" + groups + "lifecycle: [announced, planned]\n",
+		"product side":    "window_days: 5\n" + groups + "product_side: seller\n",
 	}
 	for name, y := range bad {
 		t.Run(name, func(t *testing.T) {
