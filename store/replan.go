@@ -52,13 +52,21 @@ func clusterStoryline(ctx context.Context, tx *sql.Tx, articleID int64, p probe,
 	// A later headline event of the kinds of its article's storyline goes
 	// with the article's first one, widening nothing; but where the first
 	// one started a storyline of its own and the later one reports another
-	// that names the first one's product platforms, the article moves
-	// there: the first one missed it.
+	// that names the first one's product platforms, or that already reads
+	// the later one's stage of its platforms, the article moves there: the
+	// first one missed it.
 	switch {
 	case prior == 0 || !sameGroup(ctx, tx, prior, p.Kind):
-	case id == 0 || !own || !rules.namesProduct(cands[slices.IndexFunc(cands, func(c storyline) bool { return c.ID == id })], lead):
+	case id == 0 || !own:
 		return prior, nil
 	default:
+		x := []storyline{cands[slices.IndexFunc(cands, func(c storyline) bool { return c.ID == id })]}
+		if err := loadReads(ctx, tx, x); err != nil {
+			return 0, err
+		}
+		if !rules.namesProduct(x[0], lead) && !rules.readsStage(x[0], p.Pair, p.Stage, p.A, p.B) {
+			return prior, nil
+		}
 		if err := moveArticle(ctx, tx, articleID, prior, id); err != nil {
 			return 0, err
 		}
@@ -320,7 +328,7 @@ func replan(ctx context.Context, tx *sql.Tx, sid int64, now time.Time) (int, err
 		}
 	}
 	a := applier{tx: tx, sid: sid, pair: pair, reps: reps, stored: stored, now: now.Unix(), touched: map[int64]bool{}}
-	return a.apply(ctx, rules.plan(reps, committed))
+	return a.apply(ctx, rules.plan(pair, reps, committed))
 }
 
 func loadReports(ctx context.Context, tx *sql.Tx, sid int64) ([]report, error) {

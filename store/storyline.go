@@ -317,14 +317,17 @@ func stepOfStage(steps, tail []step, stage sources.Stage, latest *step) *step {
 }
 
 // cycleStage is the stage of a storyline's first step while nobody has
-// posted it: the stage most of the articles that lead with it read within
-// its news cycle, the earlier in the lifecycle on a tie (outlets that
-// disagree over-read more often than they under-read). A later step was
-// opened by a step forward; a read behind it is coverage.
-func (r *storylineRules) cycleStage(st *step, reps []report) sources.Stage {
+// posted it: the stage most of the articles that lead with it (naming its
+// first report's product platforms) read within its news cycle, the
+// earlier in the lifecycle on a tie (outlets that disagree over-read more
+// often than they under-read). A later step was opened by a step forward;
+// a read behind it is coverage.
+func (r *storylineRules) cycleStage(pair sources.Pair, st *step, reps []report) sources.Stage {
+	first := reps[st.Reports[0]]
 	votes := map[sources.Stage]int{}
 	for _, i := range st.Reports {
-		if rep := reps[i]; rep.Lead && !rep.Undated && rep.Day <= st.Day+r.NewsCycleDays {
+		rep := reps[i]
+		if rep.Lead && !rep.Undated && rep.Day <= st.Day+r.NewsCycleDays && r.namesProduct(storyline{A: first.A, B: first.B}, probe{Pair: pair, A: rep.A, B: rep.B}) {
 			votes[rep.Stage]++
 		}
 	}
@@ -347,7 +350,7 @@ func (r *storylineRules) cycleStage(st *step, reps []report) sources.Stage {
 // of the latest step. Steps not committed are planned afresh each time, so
 // reports recorded out of order end up as if recorded in order. New steps
 // keep the id of a step they held before where they can.
-func (r *storylineRules) plan(reps []report, committed []step) []step {
+func (r *storylineRules) plan(pair sources.Pair, reps []report, committed []step) []step {
 	order := make([]int, len(reps))
 	for i := range order {
 		order[i] = i
@@ -390,7 +393,7 @@ func (r *storylineRules) plan(reps []report, committed []step) []step {
 		default:
 			cur.Reports = append(cur.Reports, i)
 			if len(steps) == 0 && len(tail) == 1 {
-				cur.Stage = r.cycleStage(cur, reps)
+				cur.Stage = r.cycleStage(pair, cur, reps)
 			}
 		}
 		if len(tail) > 0 {

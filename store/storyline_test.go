@@ -340,6 +340,16 @@ func TestStorylineSteps(t *testing.T) {
 				"d2: Ele.me+Freshippo+Xianyu+Youku / WeChat Pay payment launched 2021-09",
 			},
 		},
+		"an article led by another product's plan moves to the storyline its later event repeats": {
+			steps: []storyStep{
+				{url: "https://a.example/apps", published: "2021-09-28", events: []sources.Event{pay("Ele.me+Youku", launched, "2021-09")}},
+				{url: "https://b.example/apps", published: "2021-09-28", events: []sources.Event{
+					pay("Freshippo+Xianyu", announced, "2021-09"), pay("Ele.me", launched, "2021-09"),
+				}},
+			},
+			outbox: []string{"#1 alert https://a.example/apps [d1] pending", "reply https://b.example/apps d1 parent=#1 pending"},
+			devs:   []string{"d1: Ele.me+Freshippo+Xianyu+Youku / WeChat Pay payment launched 2021-09"},
+		},
 		"an undated article joins the storyline of its subject whose reports read its stage": {
 			steps: []storyStep{
 				{url: "https://a.example/test", published: "2024-02-20", events: []sources.Event{pay("Taobao", testing_, "2024-02-20")}},
