@@ -62,6 +62,39 @@ func TestStatementClasses(t *testing.T) {
 		// A side that joins without an object joins the statement before.
 		{"joining side", "zh title", "淘宝闪购在微信小范围测试小程序 饿了么门店供给接入", "",
 			map[sources.Kind]sources.Stage{kMiniProgram: kTesting}},
+		// A barrier still in place (copy the link, a warning, intercepted)
+		// describes how things are, not a connection; one removed is.
+		{"barrier in place", "en", "", "Tapping a Taobao link inside WeChat brings up a prompt to copy it and open it in a browser.",
+			map[sources.Kind]sources.Stage{}},
+		{"barrier in place", "zh", "", "目前，微信里的淘宝商品链接点击后会被拦截，用户需复制到浏览器中打开。",
+			map[sources.Kind]sources.Stage{}},
+		{"barrier in place", "zh forum", "", "在淘宝里点分享到微信，页面提示已复制口令，去微信粘贴给好友。",
+			map[sources.Kind]sources.Stage{}},
+		{"barrier removed", "en", "", "Taobao links now open directly in WeChat, with no need to copy them into a browser.",
+			map[sources.Kind]sources.Stage{kLinks: kLaunched}},
+		{"barrier removed", "zh", "", "微信已可直接打开淘宝链接，无需复制口令。",
+			map[sources.Kind]sources.Stage{kLinks: kLaunched}},
+		{"barrier with a halt", "zh", "", "微信再次屏蔽淘宝链接，用户需复制口令才能打开。",
+			map[sources.Kind]sources.Stage{kLinks: kHalted}},
+		// Each side on its own (分别, 各自, respectively): what follows about
+		// each is no event between them.
+		{"each on its own", "zh title", "微信支付、支付宝分别与银联云闪付互认 各自覆盖商户扩大", "",
+			map[sources.Kind]sources.Stage{}},
+		{"each on its own", "en", "", "Alipay and WeChat Pay opened their codes to UnionPay's QuickPass respectively, and each now reaches more merchants.",
+			map[sources.Kind]sources.Stage{}},
+		// A generic mini program housed in the other side's app is that
+		// app's, not WeChat's.
+		{"mini program in another app", "en", "WeChat adds a new chat feature", "Freshippo has also opened a mini program inside the Alipay app.",
+			map[sources.Kind]sources.Stage{}},
+		{"mini program in another app", "zh", "微信上线新功能", "盒马在支付宝里的小程序已经上线。",
+			map[sources.Kind]sources.Stage{}},
+		{"mini program in WeChat", "en", "WeChat adds a new chat feature", "Freshippo has also opened a mini program inside WeChat.",
+			map[sources.Kind]sources.Stage{kMiniProgram: kLaunched}},
+		// A wallet a third party relied on before is no participant.
+		{"wallet relied on before", "en lowercase", "", "douyin mall recently let more users use alipay pay order, before mainly use douyin pay and wechat pay.",
+			map[sources.Kind]sources.Stage{}},
+		{"wallet relied on before", "zh", "", "抖音商城近日向更多用户开放支付宝付款，此前主要使用抖音支付和微信支付。",
+			map[sources.Kind]sources.Stage{}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.class+"/"+tt.name, func(t *testing.T) {

@@ -386,7 +386,7 @@ func (d *Detector) resolveWeak(paras []*para) {
 				if !ok && m.near {
 					ok = p.kindWordNear(m)
 				}
-				if !ok {
+				if !ok || d.housedElsewhere(p, m) {
 					continue
 				}
 			}
@@ -394,6 +394,41 @@ func (d *Detector) resolveWeak(paras []*para) {
 		}
 		p.mentions = kept
 	}
+}
+
+// housedElsewhere reports whether a generic name sits inside an app of the
+// other side: "a mini program inside the Alipay app", 支付宝里的小程序 is
+// that app's, not the generic name's side's.
+func (d *Detector) housedElsewhere(p *para, m mention) bool {
+	s := p.f.lower
+	var before, after *mention
+	for i := range p.mentions {
+		x := &p.mentions[i]
+		if x.weak || x.watch != m.watch {
+			continue
+		}
+		if x.end <= m.start {
+			before = x
+		} else if x.start >= m.end && after == nil {
+			after = x
+		}
+	}
+	if after != nil && after.side != m.side {
+		w := strings.Fields(s[m.end:after.start])
+		if len(w) > 0 && slices.Contains(d.v.words["housed_in"], w[0]) && allIn(w[1:], d.v.words["appositive_filler"]) {
+			return true
+		}
+	}
+	return before != nil && before.side != m.side && slices.Contains(d.v.words["housed_after"], s[before.end:m.start])
+}
+
+func allIn(ws, set []string) bool {
+	for _, w := range ws {
+		if !slices.Contains(set, w) {
+			return false
+		}
+	}
+	return true
 }
 
 // nearWindow is how close a word of a kind must be to a generic name marked

@@ -612,6 +612,11 @@ func (r *reader) frame(pi int, se sentence, c *clause) *frame {
 	if c.borrowed {
 		feat |= fBorrowed
 	}
+	if ch := se.chunks[c.chunk]; c.end < ch.end && p.hasCue(c.end, ch.end, cFriction) && !p.hasCue(c.end, ch.end, openers) {
+		// "点分享到微信，又会弹出提示": the barrier the rest of the chunk
+		// describes is the clause's.
+		feat |= cFriction
+	}
 	stage, row := r.v.decide(feat)
 	if r.trace != nil {
 		*r.trace = append(*r.trace, decision{

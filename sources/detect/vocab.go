@@ -64,6 +64,8 @@ const (
 	cUnrestrict
 	cJoin
 	cAsk
+	cFriction
+	cEach
 	// Derived features.
 	fNegated
 	fHedged
@@ -84,6 +86,7 @@ var classNames = map[string]class{
 	"mutual": cMutual, "also": cAlso, "exclude": cExclude, "channel": cChannel, "third_party": cThirdParty,
 	"reported": cReported, "some_word": cSomeWord, "users": cUsers, "skip_line": cSkipLine, "neutral": cNeutral,
 	"negated": fNegated, "hedged": fHedged, "list_only": fListOnly, "companies_only": fCompaniesOnly, "denied": fDenied, "borrowed": fBorrowed, "denial": cDenial, "unrestrict": cUnrestrict, "join": cJoin, "ask": cAsk,
+	"friction": cFriction, "each": cEach,
 }
 
 // Kind word tiers: how strongly a word says what a clause is about.
@@ -306,7 +309,7 @@ func (v *vocab) addLanguage(lang string, kinds map[string]map[string][]string, c
 	}
 	for name, ws := range cues {
 		c, ok := classNames[name]
-		if !ok || c > cAsk {
+		if !ok || c >= fNegated {
 			return fmt.Errorf("languages.%s.cues: unknown class %q", lang, name)
 		}
 		for _, w := range ws {
