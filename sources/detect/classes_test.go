@@ -95,6 +95,30 @@ func TestStatementClasses(t *testing.T) {
 			map[sources.Kind]sources.Stage{}},
 		{"wallet relied on before", "zh", "", "抖音商城近日向更多用户开放支付宝付款，此前主要使用抖音支付和微信支付。",
 			map[sources.Kind]sources.Stage{}},
+		// The barrier may follow a colon that spells it out.
+		{"barrier in place", "en after a colon", "", "Send a Taobao link to a WeChat group and see: a warning page, then a detour through the browser.",
+			map[sources.Kind]sources.Stage{}},
+		{"barrier in place", "zh after a colon", "", "在微信群里发一条淘宝链接试试：弹出风险提示，只能复制到浏览器。",
+			map[sources.Kind]sources.Stage{}},
+		{"mini program in another app", "zh launched on", "微信支付新增商户", "饿了么近日在支付宝上线小程序，用户可直接点外卖。",
+			map[sources.Kind]sources.Stage{}},
+		{"mini program in another app", "en launched in", "WeChat Pay adds merchants", "Ele.me has launched a mini program in Alipay for ordering takeaway.",
+			map[sources.Kind]sources.Stage{}},
+		// A contest between the two is rivalry.
+		{"contest", "zh title", "钉钉、企业微信AI之争：一个免费开放大模型，一个押注客户连接", "",
+			map[sources.Kind]sources.Stage{}},
+		{"contest", "en title", "The DingTalk-WeCom showdown: one opens its AI for free, the other bets on customer ties", "",
+			map[sources.Kind]sources.Stage{}},
+		// A wallet that only says which users are meant qualifies them.
+		{"wallet qualifying users", "en", "", "Taobao shoppers who pay with WeChat Pay can now follow their parcels in WeChat.",
+			map[sources.Kind]sources.Stage{kLogistics: kLaunched}},
+		{"wallet qualifying users", "zh", "", "使用微信支付下单的淘宝用户，现在可以在微信里查看物流详情。",
+			map[sources.Kind]sources.Stage{kLogistics: kLaunched}},
+		// A headline's future: "X to appear in WeChat".
+		{"headline future", "en title", "Taobao parcel updates to appear in WeChat", "",
+			map[sources.Kind]sources.Stage{kLogistics: kAnnounced}},
+		{"headline future", "en title, a debut", "Taote to debut a storefront inside WeChat", "",
+			map[sources.Kind]sources.Stage{kMiniProgram: kAnnounced}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.class+"/"+tt.name, func(t *testing.T) {

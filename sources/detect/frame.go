@@ -612,8 +612,9 @@ func (r *reader) frame(pi int, se sentence, c *clause) *frame {
 	if c.borrowed {
 		feat |= fBorrowed
 	}
-	if ch := se.chunks[c.chunk]; c.end < ch.end && p.hasCue(c.end, ch.end, cFriction) && !p.hasCue(c.end, ch.end, openers) {
-		// "点分享到微信，又会弹出提示": the barrier the rest of the chunk
+	if end := spelledOut(se, c); c.end < end && p.hasCue(c.end, end, cFriction) && !p.hasCue(c.end, end, openers) {
+		// "点分享到微信，又会弹出提示", "… and see: a warning page": the
+		// barrier the rest of the chunk, or what a colon spells out,
 		// describes is the clause's.
 		feat |= cFriction
 	}
@@ -646,6 +647,16 @@ func (r *reader) frame(pi int, se sentence, c *clause) *frame {
 	dropIncumbent(info, &f.ents)
 	r.d.upgradePayment(f)
 	return f
+}
+
+// spelledOut returns where the text that goes on about a clause ends: its
+// chunk, and the chunks after a colon or a dash that spell it out.
+func spelledOut(se sentence, c *clause) int {
+	end := se.chunks[c.chunk].end
+	for k := c.chunk + 1; k < len(se.chunks) && !se.chunks[k].contrast && (se.chunks[k].sep == ':' || se.chunks[k].sep == '-'); k++ {
+		end = se.chunks[k].end
+	}
+	return end
 }
 
 // kindOf picks the kind with the most weight among the clause's kind words
