@@ -197,3 +197,11 @@ func (m *matcher) scan(s string, fn func(start, end int, pid int32)) {
 		}
 	}
 }
+
+// next returns the state after reading b in state s.
+func (m *matcher) next(s int, b byte) int {
+	if m.delta != nil {
+		return int(m.delta[s*m.nclass+int(m.class[b])])
+	}
+	return int(m.delta4[s*m.nclass+int(m.class[b])])
+}
