@@ -34,15 +34,24 @@ type presence struct {
 	ends  []bool   // per pattern: ends with a letter or digit, so needs a boundary (or a plural "s") after
 	pairs []uint64 // per watch: both of its side bits
 
-	ascii [128]uint8 // per ASCII byte at the root: asciiStay, asciiWord or asciiSlow
-	lower [128]byte  // per ASCII byte: the byte it folds to
-	stay3 []uint64   // per three-byte rune: set when it folds to a character that cannot start a name
+	// The automaton over raw ASCII bytes (see compileRaw): per state and
+	// raw class, the next state times nraw (the start of its row), flagged
+	// where a name ends or where the byte is not ASCII.
+	raw      []uint32
+	rawClass [256]uint8
+	nraw     int
+	lower    [128]byte // per ASCII byte: the byte it folds to
+	stay3    []uint64  // per three-byte rune: set when it folds to a character that cannot start a name
 }
 
+// The states of the raw automaton are those of the matcher, where the
+// root stands for the root after anything but a letter, digit or space,
+// and two more: the root after a space and the root after a letter or
+// digit. A state other than the root knows what it read last (the byte
+// its names' prefix ends with).
 const (
-	asciiSlow uint8 = iota // the byte may start a name: read it through the automaton
-	asciiStay              // the byte never starts a name (spaces, most punctuation, letters inside a word)
-	asciiWord              // a letter or digit that starts no name even at the start of a word
+	rawFlag = 1 << 30 // a name ends at the state: the scan looks at it
+	rawExit = 1 << 31 // not ASCII: fold reads it
 )
 
 // wordMark is the byte the automaton reads before a letter or digit that
@@ -75,7 +84,7 @@ func newPresence(names map[string]uint64, watches int) *presence {
 	for w := 0; w < watches; w++ {
 		pr.pairs = append(pr.pairs, 3<<(2*w))
 	}
-	pr.compileSkips()
+	pr.compileRaw()
 	return pr
 }
 
@@ -95,39 +104,11 @@ func markWords(name string) string {
 	return b.String()
 }
 
-// compileSkips fills the tables of what the scan can pass over at the
-// root of the automaton without reading it.
-func (pr *presence) compileSkips() {
+// compileRaw builds the automaton over raw ASCII bytes, which folds them
+// and marks word starts as it reads them, and the table of three-byte
+// characters that cannot start a name.
+func (pr *presence) compileRaw() {
 	m := pr.m
-	atRoot := func(s int, b ...byte) bool {
-		for _, c := range b {
-			s = m.next(s, c)
-		}
-		return s == 0
-	}
-	for c := range pr.ascii {
-		f := foldASCII(byte(c))
-		pr.lower[c] = f
-		switch {
-		case c == '`' || f == ' ':
-			// Backquotes fold to quotes; spaces collapse.
-			if atRoot(0, f) {
-				pr.ascii[c] = asciiStay
-			}
-		case alnumByte[f]:
-			if atRoot(0, f) {
-				// Letters and digits never start a name inside a word.
-				pr.ascii[c] = asciiStay
-				if atRoot(0, wordMark, f) {
-					pr.ascii[c] = asciiWord
-				}
-			}
-		default:
-			if atRoot(0, f) {
-				pr.ascii[c] = asciiStay
-			}
-		}
-	}
 	pr.stay3 = make([]uint64, 0x10000/64)
 	var buf [utf8.UTFMax]byte
 	for r := rune(0x800); r <= 0xFFFF; r++ {
@@ -136,10 +117,109 @@ func (pr *presence) compileSkips() {
 			continue // dropped, folded to ASCII, or a surrogate
 		}
 		n := utf8.EncodeRune(buf[:], f)
-		if atRoot(0, buf[:n]...) {
+		s := 0
+		for _, b := range buf[:n] {
+			s = m.next(s, b)
+		}
+		if s == 0 {
 			pr.stay3[r/64] |= 1 << (r % 64)
 		}
 	}
+	n := len(m.states)
+	// Each state's label: the byte read last on the way to it.
+	label := make([]byte, n+2)
+	label[n], label[n+1] = ' ', 'a'
+	for s := range n {
+		for b := range 256 {
+			if t := m.next(s, byte(b)); t != 0 {
+				label[t] = byte(b)
+			}
+		}
+	}
+	label[0] = '.'
+	// Raw classes: ASCII bytes that fold to bytes alike for the automaton.
+	type key struct {
+		class uint16
+		kind  uint8
+	}
+	reps := []byte{0} // a folded byte standing for each class; 0 is for non-ASCII bytes
+	ids := map[key]uint8{}
+	for c := range 128 {
+		f := foldASCII(byte(c))
+		pr.lower[c] = f
+		k := key{m.class[f], byteKind(f)}
+		id, ok := ids[k]
+		if !ok {
+			id = uint8(len(reps))
+			ids[k] = id
+			reps = append(reps, f)
+		}
+		pr.rawClass[c] = id
+	}
+	pr.nraw = len(reps)
+	if (n+2)*pr.nraw >= rawFlag {
+		return // too big: every byte goes through fold
+	}
+	pr.raw = make([]uint32, (n+2)*pr.nraw)
+	for cs := range n + 2 {
+		row := pr.raw[cs*pr.nraw : (cs+1)*pr.nraw]
+		row[0] = rawExit
+		for rc, f := range reps[1:] {
+			row[rc+1] = pr.rawStep(cs, label[cs], f)
+		}
+	}
+}
+
+// rawStep is the raw automaton's move from state cs, whose label is last,
+// on the folded byte f.
+func (pr *presence) rawStep(cs int, last, f byte) uint32 {
+	m := pr.m
+	n := len(m.states)
+	if f == ' ' && last == ' ' {
+		return uint32(cs * pr.nraw) // runs of spaces are one
+	}
+	s := cs
+	if s >= n {
+		s = 0
+	}
+	if alnumByte[f] && !alnumByte[last] {
+		s = m.next(s, wordMark)
+	}
+	s = m.next(s, f)
+	switch {
+	case s == 0:
+		return uint32(pr.rootAfter(f) * pr.nraw)
+	case m.emits[s]:
+		return uint32(s*pr.nraw) | rawFlag
+	}
+	return uint32(s * pr.nraw)
+}
+
+// rootAfter is the raw automaton's root state after the folded byte b.
+func (pr *presence) rootAfter(b byte) int {
+	switch byteKind(b) {
+	case kindSpace:
+		return len(pr.m.states)
+	case kindAlnum:
+		return len(pr.m.states) + 1
+	}
+	return 0
+}
+
+const (
+	kindOther uint8 = iota
+	kindSpace
+	kindAlnum
+)
+
+func byteKind(b byte) uint8 {
+	switch {
+	case b == ' ':
+		return kindSpace
+	case alnumByte[b]:
+		return kindAlnum
+	}
+	return kindOther
 }
 
 // foldASCII folds one ASCII byte as the scan does: letters to lowercase,
@@ -224,65 +304,67 @@ func (sc *presenceScan) fold(src string) {
 	}
 }
 
-// run reads src from i while no match waits for the byte after it: ASCII
-// through the automaton (or past it, at the root, where a byte cannot
-// start a name), and at the root the three-byte characters that cannot
-// start one. It returns where it stopped: at the end, at a character it
-// leaves to fold, or after a match that waits.
+// run reads src from i through the raw automaton while no match waits
+// for the byte after it, passing at the root over the three-byte
+// characters that cannot start a name. It returns where it stopped: at
+// the end, at a character it leaves to fold, or after a match that waits.
 func (sc *presenceScan) run(src string, i int) int {
-	pr, m := sc.pr, sc.pr.m
-	st, last := sc.state, sc.last
+	pr := sc.pr
+	if pr.raw == nil {
+		return i
+	}
+	nc := pr.nraw
+	roots := len(pr.m.states) * nc // the rows of the two extra roots start here
+	cs := sc.state * nc            // the start of the state's row
+	if cs == 0 {
+		cs = pr.rootAfter(sc.last) * nc
+	}
+	start := i
+	raw, cls, stay3 := pr.raw, &pr.rawClass, pr.stay3
 	for i < len(src) {
-		c := src[i]
-		if c < utf8.RuneSelf {
-			f := pr.lower[c]
+		v := raw[cs+int(cls[src[i]])]
+		if v&(rawFlag|rawExit) == 0 {
+			cs = int(v)
 			i++
-			if st == 0 {
-				switch k := pr.ascii[c]; {
-				case k == asciiWord, k == asciiStay && (!alnumByte[f] || alnumByte[last]):
-					last = f
-					continue
-				}
-			}
-			if f == ' ' && last == ' ' {
-				continue // runs of spaces are one
-			}
-			if alnumByte[f] {
-				if !alnumByte[last] {
-					st = m.next(st, wordMark)
-				} else if st == 0 {
-					last = f
-					continue // no name starts inside a word
-				}
-			}
-			st = m.next(st, f)
-			last = f
-			if m.emits[st] {
-				sc.state, sc.last = st, last
-				sc.match()
-				if sc.pend != 0 || sc.paired {
-					return i
-				}
-			}
 			continue
 		}
-		// Three-byte characters (CJK, full-width forms, punctuation)
-		// decoded by hand.
-		if st != 0 || c < 0xE1 || c == 0xED || c > 0xEF || i+2 >= len(src) {
-			break
+		if v&rawExit != 0 {
+			// A character of three bytes at the root (CJK, full-width
+			// forms, punctuation), decoded here when it needs no checks.
+			c := src[i]
+			if cs != 0 && cs < roots || c < 0xE1 || c == 0xED || c > 0xEF || i+2 >= len(src) {
+				break
+			}
+			c1, c2 := src[i+1], src[i+2]
+			if c1&0xC0 != 0x80 || c2&0xC0 != 0x80 {
+				break
+			}
+			r := uint(c&0x0F)<<12 | uint(c1&0x3F)<<6 | uint(c2&0x3F)
+			if stay3[r/64]&(1<<(r%64)) == 0 {
+				break // it may start a name
+			}
+			cs = 0
+			i += 3
+			continue
 		}
-		c1, c2 := src[i+1], src[i+2]
-		if c1&0xC0 != 0x80 || c2&0xC0 != 0x80 {
-			break
+		cs = int(v &^ rawFlag)
+		i++
+		sc.state, sc.last = cs/nc, pr.lower[src[i-1]]
+		sc.match()
+		if sc.pend != 0 || sc.paired {
+			return i
 		}
-		r := rune(c&0x0F)<<12 | rune(c1&0x3F)<<6 | rune(c2&0x3F)
-		if pr.stay3[r/64]&(1<<(r%64)) == 0 {
-			break
-		}
-		last = 0x80 // the last byte of a multi-byte character: no letter, no space
-		i += 3
 	}
-	sc.state, sc.last = st, last
+	if cs >= roots {
+		cs = 0
+	}
+	sc.state = cs / nc
+	if i > start {
+		sc.last = 0x80 // the last byte of a multi-byte character: no letter, no space
+		if b := src[i-1]; b < utf8.RuneSelf {
+			sc.last = pr.lower[b]
+		}
+	}
 	return i
 }
 
