@@ -1,6 +1,7 @@
 package detect
 
 import (
+	"math/rand/v2"
 	"strings"
 	"testing"
 
@@ -99,5 +100,43 @@ func TestMayConnectCorpus(t *testing.T) {
 	}
 	if strings.Count(plainEN.Text, "\n") < 2 {
 		t.Fatal("benchmark pages are too short")
+	}
+}
+
+// TestMayConnectRawAgrees checks the scan's automaton over raw bytes
+// against the scan that folds every character and reads it byte by byte,
+// on random mixes of names, words, marks and broken bytes.
+func TestMayConnectRawAgrees(t *testing.T) {
+	fast := New(DefaultLexicon())
+	slow := New(DefaultLexicon())
+	slow.pres.raw = nil // every character through fold and feed
+	pieces := []string{
+		"Alibaba", "ALIBABA's", "Tencent", "tencents", "WeChat", "Pay", "WeChat\u00a0Pay", "Ali-Mama", "Taobao", "Tmall",
+		"淘宝", "淘寶", "騰訊", "微信", "支付", "ＱＱ", "Ｔｍａｌｌ", "Ele.me", "DingTalk", "Alien", "xTencent", "Taobaoesque",
+		"market", "platform", "小米", "汽车", "the", "s", "S", "1", "-", "`", "'", ".", "（", "，", "\u200b", "\ufeff",
+		"\u3000", " ", "\n", "\t", "\xff", "\xe4\xb8", "\xed\xa0\x80", "é", "Ａ", "mini program", "Moments", "Idle", "Fish", "Ant", "Group", "Uni", "Desk", "VooV", "Meeting", "Ding Talk", "Idle\tFish",
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	positive := 0
+	for range 100000 {
+		var b strings.Builder
+		for k := rng.IntN(10); k >= 0; k-- {
+			b.WriteString(pieces[rng.IntN(len(pieces))])
+			if rng.IntN(3) == 0 {
+				b.WriteByte(' ')
+			}
+		}
+		s := b.String()
+		cut := rng.IntN(len(s) + 1)
+		got, want := fast.mayConnect(s[:cut], s[cut:]), slow.mayConnect(s[:cut], s[cut:])
+		if got != want {
+			t.Fatalf("%q / %q: raw automaton %v, byte by byte %v", s[:cut], s[cut:], got, want)
+		}
+		if got {
+			positive++
+		}
+	}
+	if positive < 1000 || positive > 99000 {
+		t.Fatalf("%d of 100000 mixes pass: the mixes test too little", positive)
 	}
 }
