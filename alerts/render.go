@@ -57,7 +57,7 @@ func renderReply(m Message) (string, []slack.Block) {
 func renderAlert(m Message) (string, []slack.Block) {
 	d := m.Developments[0]
 	a := m.Article
-	hdr := headerText(d)
+	hdr := headerText(d, sources.DateOf(a.Published))
 
 	blocks := []slack.Block{
 		slack.NewHeaderBlock(slack.NewTextBlockObject(slack.PlainTextType, hdr, false, false)),
@@ -69,9 +69,7 @@ func renderAlert(m Message) (string, []slack.Block) {
 	if pub != "" {
 		art += " · " + pub
 	}
-	if isChinese(a) {
-		art += "\n" + truncEsc(escape("Gist: "+gist(d)), budgetGist)
-	}
+	art += "\n" + truncEsc(escape("Gist: "+gist(d)), budgetGist)
 	blocks = append(blocks, section(art))
 
 	if ev := clean(d.Evidence); ev != "" {
@@ -165,22 +163,9 @@ func section(s string) *slack.SectionBlock {
 	return slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, s, false, true), nil, nil)
 }
 
-// Headline is the line an alert of d leads with, as plain text.
-func Headline(d Development) string { return headerText(d) }
-
-// headerText is the plain-text header of an alert: "Taobao × WeChat Pay:
-// payment launched", the entity lists cut with "…" to keep within Slack's
-// 150 characters.
-func headerText(d Development) string {
-	suffix := ": " + kindLabel(d.Kind)
-	if st := clean(string(d.Stage)); st != "" {
-		suffix += " " + st
-	}
-	suffix = truncPlain(suffix, 60)
-	pair := pairOf(d)
-	sides := names(d.A, sideName(pair.A)) + " × " + names(d.B, sideName(pair.B))
-	return truncPlain(sides, maxHeaderText-len16(suffix)) + suffix
-}
+// Headline is the line an alert of d leads with, as plain text; reported
+// (the day its first article was published) dates an undated development.
+func Headline(d Development, reported sources.Date) string { return headerText(d, reported) }
 
 func developmentText(d Development) string {
 	pair := pairOf(d)
@@ -208,10 +193,7 @@ func alsoSections(devs []Development) []slack.Block {
 	var blocks []slack.Block
 	cur := title
 	for i, d := range devs {
-		line := "\n• " + truncEsc(escape(headerText(d)), budgetAlsoLine)
-		if ds := d.Date.String(); ds != "" {
-			line += " (" + ds + ")"
-		}
+		line := "\n• " + truncEsc(escape(headerText(d, sources.Date{})), budgetAlsoLine)
 		if len16(cur)+len16(line) > maxSectionText-reserve {
 			if len(blocks) == maxAlsoSections-1 {
 				cur += fmt.Sprintf("\n…and %d more", len(devs)-i)
@@ -223,49 +205,6 @@ func alsoSections(devs []Development) []slack.Block {
 		cur += line
 	}
 	return append(blocks, section(cur))
-}
-
-// gist says a development in English words built from the canonical entity
-// names, for readers of a headline in another language: "WeChat Pay
-// (Tencent) payments on Taote (Alibaba) — testing".
-func gist(d Development) string {
-	pair := pairOf(d)
-	a := names(d.A, "?") + " (" + sideName(pair.A) + ")"
-	b := names(d.B, "?") + " (" + sideName(pair.B) + ")"
-	var s string
-	switch d.Kind {
-	case sources.KindPayment:
-		payA, payB := payTools(d.A), payTools(d.B)
-		switch {
-		case len(payB) > 0 && len(payA) == 0:
-			s = names(payB, "") + " (" + sideName(pair.B) + ") payments on " + a
-		case len(payA) > 0 && len(payB) == 0:
-			s = names(payA, "") + " (" + sideName(pair.A) + ") payments on " + b
-		default:
-			s = "payments between " + a + " and " + b
-		}
-	case sources.KindAdvertising:
-		s = "ads and traffic between " + a + " and " + b
-	case sources.KindLinks:
-		s = "links between " + a + " and " + b
-	case sources.KindMiniProgram:
-		s = "mini programs between " + a + " and " + b
-	case sources.KindWorkplace:
-		s = "workplace tools between " + a + " and " + b
-	case sources.KindLogistics:
-		s = "delivery and tracking data between " + a + " and " + b
-	case sources.KindData:
-		s = "data sharing between " + a + " and " + b
-	default:
-		s = "interconnection between " + a + " and " + b
-	}
-	if st := clean(string(d.Stage)); st != "" {
-		s += " — " + st
-	}
-	if ds := d.Date.String(); ds != "" {
-		s += " (" + ds + ")"
-	}
-	return s
 }
 
 // payTools picks the payment tools among entity names (WeChat Pay, Alipay).

@@ -74,11 +74,12 @@ func TestRender(t *testing.T) {
 	}{
 		"english alert": {
 			msg:      Message{Key: "outbox-1", Developments: []Development{taobaoPay()}, Article: englishArticle()},
-			wantText: "Taobao, Tmall × WeChat Pay: payment launched — <https://example.com/news/1?a=1&amp;b=2|Taobao adds WeChat Pay> (Example News, 2024-09-04)",
+			wantText: "WeChat Pay on Taobao and Tmall (launched, 4 Sep 2024) — <https://example.com/news/1?a=1&amp;b=2|Taobao adds WeChat Pay> (Example News, 2024-09-04)",
 			wantBlocks: []string{
-				"header/plain_text: Taobao, Tmall × WeChat Pay: payment launched",
+				"header/plain_text: WeChat Pay on Taobao and Tmall (launched, 4 Sep 2024)",
 				"section/mrkdwn: *Alibaba:* Taobao, Tmall\n*Tencent:* WeChat Pay\n*Kind:* payment · *Stage:* launched · *Date:* 2024-09-04",
-				"section/mrkdwn: *<https://example.com/news/1?a=1&amp;b=2|Taobao adds WeChat Pay>*\nExample News · 2024-09-04",
+				"section/mrkdwn: *<https://example.com/news/1?a=1&amp;b=2|Taobao adds WeChat Pay>*\nExample News · 2024-09-04" +
+					"\nGist: Tencent's WeChat Pay on Alibaba's Taobao and Tmall: live for users (4 Sep 2024).",
 				"section/mrkdwn: > Taobao and Tmall said on Wednesday they will add WeChat Pay.",
 			},
 		},
@@ -88,11 +89,11 @@ func TestRender(t *testing.T) {
 				Stage: sources.StageTesting, Date: sources.Date{Year: 2024, Month: 9},
 			}}, Article: Article{Title: "淘特小范围测试接入微信支付", URL: "https://36kr.example/p/1", Source: "36kr", Lang: "zh",
 				Published: time.Date(2024, 9, 4, 23, 30, 0, 0, shanghai)}},
-			wantText: "Taote × WeChat Pay: payment testing — <https://36kr.example/p/1|淘特小范围测试接入微信支付> (36kr, 2024-09-04)",
+			wantText: "WeChat Pay on Taote (testing, Sep 2024) — <https://36kr.example/p/1|淘特小范围测试接入微信支付> (36kr, 2024-09-04)",
 			wantBlocks: []string{
-				"header/plain_text: Taote × WeChat Pay: payment testing",
+				"header/plain_text: WeChat Pay on Taote (testing, Sep 2024)",
 				"section/mrkdwn: *Alibaba:* Taote\n*Tencent:* WeChat Pay\n*Kind:* payment · *Stage:* testing · *Date:* 2024-09",
-				"section/mrkdwn: *<https://36kr.example/p/1|淘特小范围测试接入微信支付>*\n36kr · 2024-09-04\nGist: WeChat Pay (Tencent) payments on Taote (Alibaba) — testing (2024-09)",
+				"section/mrkdwn: *<https://36kr.example/p/1|淘特小范围测试接入微信支付>*\n36kr · 2024-09-04\nGist: Tencent's WeChat Pay on Alibaba's Taote: being tested with some users (Sep 2024).",
 			},
 		},
 		"a later step says what changed and links the first alert's thread": {
@@ -100,12 +101,13 @@ func TestRender(t *testing.T) {
 				Stage: sources.StageLaunched}}, Article: Article{Title: "DingTalk meetings open to WeChat users", URL: "https://e.example/d"},
 				Previous: &Posted{Channel: "C123", TS: "1700000001.000001", Stage: sources.StageAnnounced, Date: sources.Date{Year: 2024, Month: 9, Day: 4}},
 				Was:      sources.StageTesting},
-			wantText: "DingTalk × WeChat: workplace launched — <https://e.example/d|DingTalk meetings open to WeChat users> (e.example)" +
+			wantText: "DingTalk linked with WeChat for work (launched) — <https://e.example/d|DingTalk meetings open to WeChat users> (e.example)" +
 				" — Now launched (was testing) — first reported as announced on 4 Sep 2024",
 			wantBlocks: []string{
-				"header/plain_text: DingTalk × WeChat: workplace launched",
+				"header/plain_text: DingTalk linked with WeChat for work (launched)",
 				"section/mrkdwn: *Alibaba:* DingTalk\n*Tencent:* WeChat\n*Kind:* workplace · *Stage:* launched",
-				"section/mrkdwn: *<https://e.example/d|DingTalk meetings open to WeChat users>*\ne.example",
+				"section/mrkdwn: *<https://e.example/d|DingTalk meetings open to WeChat users>*\ne.example" +
+					"\nGist: Alibaba's DingTalk linked with Tencent's WeChat for work: live for users.",
 				"context/mrkdwn: Now launched (was testing) — first reported as announced on 4 Sep 2024 · " +
 					"<https://slack.com/archives/C123/p1700000001000001|first alert's thread>",
 			},
@@ -116,12 +118,13 @@ func TestRender(t *testing.T) {
 				Previous: &Posted{Channel: "C123", TS: "1700000001.000001", Stage: sources.StageAnnounced, Date: sources.Date{Year: 2024, Month: 9},
 					Permalink: "https://team.slack.com/archives/C123/p1700000001000001?x=1&y=<2>"},
 				Was: sources.StageAnnounced},
-			wantText: "Taobao × WeChat Pay: payment launched — <https://e.example/t|Taobao opens WeChat Pay to all> (e.example)" +
+			wantText: "WeChat Pay on Taobao (launched) — <https://e.example/t|Taobao opens WeChat Pay to all> (e.example)" +
 				" — Now launched — first reported as announced in Sep 2024",
 			wantBlocks: []string{
-				"header/plain_text: Taobao × WeChat Pay: payment launched",
+				"header/plain_text: WeChat Pay on Taobao (launched)",
 				"section/mrkdwn: *Alibaba:* Taobao\n*Tencent:* WeChat Pay\n*Kind:* payment · *Stage:* launched",
-				"section/mrkdwn: *<https://e.example/t|Taobao opens WeChat Pay to all>*\ne.example",
+				"section/mrkdwn: *<https://e.example/t|Taobao opens WeChat Pay to all>*\ne.example" +
+					"\nGist: Tencent's WeChat Pay on Alibaba's Taobao: live for users.",
 				"context/mrkdwn: Now launched — first reported as announced in Sep 2024 · " +
 					"<https://team.slack.com/archives/C123/p1700000001000001?x=1&amp;y=%3C2%3E|first alert's thread>",
 			},
@@ -131,12 +134,13 @@ func TestRender(t *testing.T) {
 				Stage: sources.StageLaunched}}, Article: Article{Title: "Links back", URL: "https://e.example/l"},
 				Previous: &Posted{Channel: "C123", TS: "1700000001.000001", Stage: sources.StageLaunched, Date: sources.Date{Year: 2024, Month: 3, Day: 1}},
 				Was:      sources.StageHalted},
-			wantText: "Taobao × WeChat: links launched — <https://e.example/l|Links back> (e.example)" +
+			wantText: "Taobao links open in WeChat (launched) — <https://e.example/l|Links back> (e.example)" +
 				" — Now launched again (was halted) — first reported as launched on 1 Mar 2024",
 			wantBlocks: []string{
-				"header/plain_text: Taobao × WeChat: links launched",
+				"header/plain_text: Taobao links open in WeChat (launched)",
 				"section/mrkdwn: *Alibaba:* Taobao\n*Tencent:* WeChat\n*Kind:* links · *Stage:* launched",
-				"section/mrkdwn: *<https://e.example/l|Links back>*\ne.example",
+				"section/mrkdwn: *<https://e.example/l|Links back>*\ne.example" +
+					"\nGist: Alibaba's Taobao links open in Tencent's WeChat: live for users.",
 				"context/mrkdwn: Now launched again (was halted) — first reported as launched on 1 Mar 2024 · " +
 					"<https://slack.com/archives/C123/p1700000001000001|first alert's thread>",
 			},
@@ -146,13 +150,14 @@ func TestRender(t *testing.T) {
 				{A: []string{"Alimama"}, B: []string{"Moments", "WeChat Channels"}, Kind: sources.KindAdvertising, Stage: sources.StageTesting},
 				{A: []string{"Taobao"}, B: []string{"WeChat"}, Kind: sources.KindLinks, Stage: sources.StageAnnounced, Date: sources.Date{Year: 2024}},
 			}, Article: englishArticle()},
-			wantText: "Taobao, Tmall × WeChat Pay: payment launched — <https://example.com/news/1?a=1&amp;b=2|Taobao adds WeChat Pay> (Example News, 2024-09-04) +2 more",
+			wantText: "WeChat Pay on Taobao and Tmall (launched, 4 Sep 2024) — <https://example.com/news/1?a=1&amp;b=2|Taobao adds WeChat Pay> (Example News, 2024-09-04) +2 more",
 			wantBlocks: []string{
-				"header/plain_text: Taobao, Tmall × WeChat Pay: payment launched",
+				"header/plain_text: WeChat Pay on Taobao and Tmall (launched, 4 Sep 2024)",
 				"section/mrkdwn: *Alibaba:* Taobao, Tmall\n*Tencent:* WeChat Pay\n*Kind:* payment · *Stage:* launched · *Date:* 2024-09-04",
-				"section/mrkdwn: *<https://example.com/news/1?a=1&amp;b=2|Taobao adds WeChat Pay>*\nExample News · 2024-09-04",
+				"section/mrkdwn: *<https://example.com/news/1?a=1&amp;b=2|Taobao adds WeChat Pay>*\nExample News · 2024-09-04" +
+					"\nGist: Tencent's WeChat Pay on Alibaba's Taobao and Tmall: live for users (4 Sep 2024).",
 				"section/mrkdwn: > Taobao and Tmall said on Wednesday they will add WeChat Pay.",
-				"section/mrkdwn: *Also in this article:*\n• Alimama × Moments, WeChat Channels: advertising testing\n• Taobao × WeChat: links announced (2024)",
+				"section/mrkdwn: *Also in this article:*\n• Alimama ads in Moments and WeChat Channels (testing)\n• Taobao links open in WeChat (announced, 2024)",
 			},
 		},
 		"thread reply": {
@@ -170,11 +175,11 @@ func TestRender(t *testing.T) {
 		"other pair and empty side": {
 			msg: Message{Developments: []Development{{Pair: sources.Pair{A: "bytedance", B: "tencent"}, B: []string{"WeChat"}}},
 				Article: Article{Title: "t", URL: "ftp://x.example/y", Source: "s"}},
-			wantText: "Bytedance × WeChat: interconnection — t (s)",
+			wantText: "Bytedance linked with WeChat — t (s)",
 			wantBlocks: []string{
-				"header/plain_text: Bytedance × WeChat: interconnection",
+				"header/plain_text: Bytedance linked with WeChat",
 				"section/mrkdwn: *Bytedance:* ?\n*Tencent:* WeChat\n*Kind:* interconnection",
-				"section/mrkdwn: *t*\ns",
+				"section/mrkdwn: *t*\ns\nGist: Bytedance linked with Tencent's WeChat.",
 			},
 		},
 	}
@@ -326,47 +331,80 @@ func TestSafeURL(t *testing.T) {
 }
 
 func TestHeaderText(t *testing.T) {
-	many := make([]string, 40)
+	many := make([]string, 100)
 	for i := range many {
 		many[i] = fmt.Sprintf("Entity%02d", i)
 	}
 	han := []string{strings.Repeat("淘", 200)}
 	emoji := []string{strings.Repeat("😀", 100)}
+	sep4 := sources.Date{Year: 2024, Month: 9, Day: 4}
 	tests := map[string]struct {
-		d          Development
-		wantPrefix string
+		d        Development
+		reported sources.Date
+		want     string // the whole header; with wantSuffix, its start
+		// wantSuffix, when set, is how a header cut to fit ends.
 		wantSuffix string
 	}{
-		"short": {
-			d:          Development{A: []string{"Taobao"}, B: []string{"WeChat Pay"}, Kind: sources.KindPayment, Stage: sources.StageLaunched},
-			wantPrefix: "Taobao × WeChat Pay", wantSuffix: "Taobao × WeChat Pay: payment launched",
+		"payment led by the main platforms": {
+			d: Development{A: []string{"Tmall", "Taobao"}, B: []string{"WeChat Pay"}, Kind: sources.KindPayment,
+				Stage: sources.StageLaunched, Date: sep4},
+			want: "WeChat Pay on Taobao and Tmall (launched, 4 Sep 2024)",
+		},
+		"at most two platforms a side, the main ones": {
+			d: Development{A: []string{"Alimama", "Taobao", "Tmall"}, B: []string{"WeChat Mini Programs", "Tencent Ads", "Moments", "WeChat Channels", "WeChat"},
+				Kind: sources.KindAdvertising, Stage: sources.StageExpanded, Date: sources.Date{Year: 2024, Month: 2}},
+			want: "Taobao and Tmall ads in WeChat and Moments (expanded, Feb 2024)",
+		},
+		"payment the other way": {
+			d:    Development{A: []string{"Alipay"}, B: []string{"WeChat"}, Kind: sources.KindPayment, Stage: sources.StageTesting, Date: sources.Date{Year: 2023}},
+			want: "Alipay on WeChat (testing, 2023)",
+		},
+		"undated: the day it was reported": {
+			d:        Development{A: []string{"Taobao"}, B: []string{"WeChat Pay"}, Kind: sources.KindPayment, Stage: sources.StageLaunched},
+			reported: sep4,
+			want:     "WeChat Pay on Taobao (launched, reported 4 Sep 2024)",
+		},
+		"no date at all": {
+			d:    Development{A: []string{"Taobao"}, B: []string{"WeChat"}, Kind: sources.KindLinks, Stage: sources.StageAnnounced},
+			want: "Taobao links open in WeChat (announced)",
 		},
 		"mini program kind": {
-			d:          Development{A: []string{"Ele.me"}, B: []string{"WeChat Mini Programs"}, Kind: sources.KindMiniProgram, Stage: sources.StageExpanded},
-			wantPrefix: "Ele.me", wantSuffix: "Mini Programs: mini program expanded",
+			d:    Development{A: []string{"Ele.me"}, B: []string{"WeChat Mini Programs"}, Kind: sources.KindMiniProgram, Stage: sources.StageExpanded},
+			want: "Ele.me mini programs in WeChat Mini Programs (expanded)",
 		},
-		"many entities cut, suffix kept": {
-			d:          Development{A: many, B: many, Kind: sources.KindData, Stage: sources.StageHalted},
-			wantPrefix: "Entity00, Entity01", wantSuffix: "…: data halted",
+		"workplace": {
+			d:    Development{A: []string{"DingTalk"}, B: []string{"WeCom", "WeChat"}, Kind: sources.KindWorkplace, Stage: sources.StageLaunched},
+			want: "DingTalk linked with WeChat and WeCom for work (launched)",
 		},
-		"chinese names cut on a rune boundary": {
-			d:          Development{A: han, B: []string{"微信"}, Kind: sources.KindLinks, Stage: sources.StageTesting},
-			wantPrefix: "淘淘淘", wantSuffix: "淘…: links testing",
+		"many entities: the first two of each side": {
+			d:    Development{A: many, B: many, Kind: sources.KindData, Stage: sources.StageHalted},
+			want: "Entity00 and Entity01 data shared with Entity00 and Entity01 (halted)",
+		},
+		"an unknown kind": {
+			d:    Development{A: []string{"Youku"}, B: []string{"QQ"}, Kind: "novel"},
+			want: "Youku linked with QQ",
+		},
+		"chinese names cut on a rune boundary, stage kept": {
+			d:    Development{A: han, B: []string{"微信"}, Kind: sources.KindLinks, Stage: sources.StageTesting},
+			want: "淘淘淘", wantSuffix: "淘… (testing)",
 		},
 		"astral characters counted as two": {
-			d:          Development{A: emoji, B: []string{"QQ"}, Kind: sources.KindOther},
-			wantPrefix: "😀", wantSuffix: "😀…: interconnection",
+			d:    Development{A: emoji, B: []string{"QQ"}, Kind: sources.KindOther, Date: sources.Date{Year: 2021}},
+			want: "😀", wantSuffix: "😀… (2021)",
 		},
 		"newlines removed": {
-			d:          Development{A: []string{"Tao\nbao"}, B: []string{"We\tChat"}, Kind: sources.KindLinks, Stage: "launched\n"},
-			wantPrefix: "Tao bao × We Chat", wantSuffix: ": links launched",
+			d:    Development{A: []string{"Tao\nbao"}, B: []string{"We\tChat"}, Kind: sources.KindLinks, Stage: "launched\n"},
+			want: "Tao bao links open in We Chat (launched)",
 		},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
-			h := headerText(tc.d)
-			if !strings.HasPrefix(h, tc.wantPrefix) || !strings.HasSuffix(h, tc.wantSuffix) {
-				t.Errorf("header %q: want prefix %q and suffix %q", h, tc.wantPrefix, tc.wantSuffix)
+			h := headerText(tc.d, tc.reported)
+			if tc.wantSuffix == "" && h != tc.want {
+				t.Errorf("header %q, want %q", h, tc.want)
+			}
+			if tc.wantSuffix != "" && (!strings.HasPrefix(h, tc.want) || !strings.HasSuffix(h, tc.wantSuffix)) {
+				t.Errorf("header %q: want prefix %q and suffix %q", h, tc.want, tc.wantSuffix)
 			}
 			if n := len16(h); n > maxHeaderText {
 				t.Errorf("header is %d UTF-16 units, over %d", n, maxHeaderText)
@@ -375,6 +413,37 @@ func TestHeaderText(t *testing.T) {
 				t.Errorf("header %q is not one line of valid UTF-8", h)
 			}
 		})
+	}
+}
+
+// Two developments of the same platforms and kind at the same stage are two
+// storylines only when they are far apart in time, and their headers say
+// when; two steps of one storyline differ by stage.
+func TestHeadersOfDifferentDevelopmentsDiffer(t *testing.T) {
+	pay := func(stage sources.Stage, date sources.Date) Development {
+		return Development{A: []string{"Taobao"}, B: []string{"WeChat Pay"}, Kind: sources.KindPayment, Stage: stage, Date: date}
+	}
+	devs := []struct {
+		d        Development
+		reported sources.Date
+	}{
+		{pay(sources.StageTesting, sources.Date{Year: 2022, Month: 3}), sources.Date{Year: 2022, Month: 3, Day: 9}},
+		{pay(sources.StageTesting, sources.Date{Year: 2024, Month: 2}), sources.Date{Year: 2024, Month: 2, Day: 1}},
+		{pay(sources.StageLaunched, sources.Date{Year: 2024, Month: 2}), sources.Date{Year: 2024, Month: 3, Day: 1}},
+		{pay(sources.StageTesting, sources.Date{}), sources.Date{Year: 2023, Month: 6, Day: 1}},
+		{pay(sources.StageTesting, sources.Date{}), sources.Date{Year: 2023, Month: 9, Day: 1}},
+		{Development{A: []string{"Taote"}, B: []string{"WeChat Pay"}, Kind: sources.KindPayment, Stage: sources.StageTesting,
+			Date: sources.Date{Year: 2022, Month: 3}}, sources.Date{Year: 2022, Month: 3, Day: 9}},
+		{Development{A: []string{"Taobao"}, B: []string{"WeChat"}, Kind: sources.KindLinks, Stage: sources.StageTesting,
+			Date: sources.Date{Year: 2022, Month: 3}}, sources.Date{Year: 2022, Month: 3, Day: 9}},
+	}
+	seen := map[string]int{}
+	for i, x := range devs {
+		h := headerText(x.d, x.reported)
+		if j, ok := seen[h]; ok {
+			t.Errorf("developments %d and %d share the header %q", j, i, h)
+		}
+		seen[h] = i
 	}
 }
 
@@ -406,27 +475,36 @@ func TestGist(t *testing.T) {
 	}{
 		"tencent pay on alibaba app": {
 			d:    Development{A: []string{"Taote"}, B: []string{"WeChat Pay"}, Kind: sources.KindPayment, Stage: sources.StageTesting},
-			want: "WeChat Pay (Tencent) payments on Taote (Alibaba) — testing",
+			want: "Tencent's WeChat Pay on Alibaba's Taote: being tested with some users.",
 		},
 		"alibaba pay on tencent app": {
 			d:    Development{A: []string{"Alipay"}, B: []string{"WeChat"}, Kind: sources.KindPayment, Stage: sources.StageLaunched, Date: sources.Date{Year: 2023}},
-			want: "Alipay (Alibaba) payments on WeChat (Tencent) — launched (2023)",
+			want: "Alibaba's Alipay on Tencent's WeChat: live for users (2023).",
+		},
+		"every platform, the main ones first": {
+			d: Development{A: []string{"Tmall", "Taobao"}, B: []string{"WeChat Pay"}, Kind: sources.KindPayment, Stage: sources.StageAnnounced,
+				Date: sources.Date{Year: 2024, Month: 9, Day: 4}},
+			want: "Tencent's WeChat Pay on Alibaba's Taobao and Tmall: announced, not yet live (4 Sep 2024).",
 		},
 		"both pay tools": {
 			d:    Development{A: []string{"Alipay"}, B: []string{"WeChat Pay"}, Kind: sources.KindPayment, Stage: sources.StageAnnounced},
-			want: "payments between Alipay (Alibaba) and WeChat Pay (Tencent) — announced",
+			want: "Alibaba's Alipay payments linked with Tencent's WeChat Pay: announced, not yet live.",
 		},
 		"advertising": {
-			d:    Development{A: []string{"Alimama"}, B: []string{"Moments"}, Kind: sources.KindAdvertising, Stage: sources.StageExpanded},
-			want: "ads and traffic between Alimama (Alibaba) and Moments (Tencent) — expanded",
+			d:    Development{A: []string{"Alimama"}, B: []string{"WeChat Channels", "Moments", "Tencent Ads"}, Kind: sources.KindAdvertising, Stage: sources.StageExpanded},
+			want: "Alibaba's Alimama ads in Tencent's Moments, WeChat Channels and Tencent Ads: widened to more users or services.",
 		},
 		"workplace": {
 			d:    Development{A: []string{"DingTalk"}, B: []string{"WeChat", "WeCom"}, Kind: sources.KindWorkplace, Stage: sources.StageHalted},
-			want: "workplace tools between DingTalk (Alibaba) and WeChat, WeCom (Tencent) — halted",
+			want: "Alibaba's DingTalk linked with Tencent's WeChat and WeCom for work: halted.",
 		},
-		"unknown kind": {
-			d:    Development{A: []string{"Youku"}, B: []string{"QQ"}, Kind: "novel"},
-			want: "interconnection between Youku (Alibaba) and QQ (Tencent)",
+		"a company named alone": {
+			d:    Development{A: []string{"Alibaba"}, B: []string{"Tencent", "WeChat"}, Kind: sources.KindData, Stage: sources.StageAnnounced, Date: sources.Date{Year: 2021, Month: 9}},
+			want: "Alibaba data shared with Tencent's WeChat: announced, not yet live (Sep 2021).",
+		},
+		"unknown kind and stage": {
+			d:    Development{A: []string{"Youku"}, B: []string{"QQ"}, Kind: "novel", Stage: "rumoured"},
+			want: "Alibaba's Youku linked with Tencent's QQ: rumoured.",
 		},
 	}
 	for name, tc := range tests {
@@ -438,8 +516,6 @@ func TestGist(t *testing.T) {
 	}
 }
 
-// limitChecks are the block limits Render must keep to; the fake applies
-// Slack's own checks on top.
 func checkLimits(t *testing.T, text string, blocks []slack.Block) {
 	t.Helper()
 	if strings.TrimSpace(text) == "" {

@@ -109,15 +109,13 @@ func plain(m Message) string {
 	}
 	d := m.Developments[0]
 	pair := pairOf(d)
-	b.WriteString(headerText(d) + "\n")
+	b.WriteString(headerText(d, sources.DateOf(a.Published)) + "\n")
 	field("who", names(d.A, "?")+" ("+sideName(pair.A)+") × "+names(d.B, "?")+" ("+sideName(pair.B)+")")
 	field("what", kindLabel(d.Kind))
 	field("stage", clean(string(d.Stage)))
 	field("date", d.Date.String())
 	field("headline", orUntitled(a.Title))
-	if isChinese(a) {
-		field("gist", gist(d))
-	}
+	field("gist", gist(d))
 	field("outlet", outlet(a))
 	field("published", pub)
 	field("link", clean(a.URL))
@@ -131,11 +129,7 @@ func plain(m Message) string {
 		field("step", step)
 	}
 	for _, o := range m.Developments[1:] {
-		also := headerText(o)
-		if ds := o.Date.String(); ds != "" {
-			also += " (" + ds + ")"
-		}
-		field("also", also)
+		field("also", headerText(o, sources.Date{}))
 	}
 	return b.String()
 }

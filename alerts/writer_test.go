@@ -29,12 +29,13 @@ func TestWriterText(t *testing.T) {
 		}
 	}
 	want := "" +
-		"Taobao, Tmall × WeChat Pay: payment launched\n" +
+		"WeChat Pay on Taobao and Tmall (launched, 4 Sep 2024)\n" +
 		"  who:       Taobao, Tmall (Alibaba) × WeChat Pay (Tencent)\n" +
 		"  what:      payment\n" +
 		"  stage:     launched\n" +
 		"  date:      2024-09-04\n" +
 		"  headline:  Taobao adds WeChat Pay\n" +
+		"  gist:      Tencent's WeChat Pay on Alibaba's Taobao and Tmall: live for users (4 Sep 2024).\n" +
 		"  outlet:    Example News\n" +
 		"  published: 2024-09-04\n" +
 		"  link:      https://example.com/news/1?a=1&b=2\n" +
@@ -44,12 +45,12 @@ func TestWriterText(t *testing.T) {
 		"  thread:    1700000001.000001\n" +
 		"  link:      https://other.example/2\n" +
 		"\n" +
-		"Taote × WeChat Pay: payment testing\n" +
+		"WeChat Pay on Taote (testing)\n" +
 		"  who:       Taote (Alibaba) × WeChat Pay (Tencent)\n" +
 		"  what:      payment\n" +
 		"  stage:     testing\n" +
 		"  headline:  淘特测试 [31m微信支付\n" +
-		"  gist:      WeChat Pay (Tencent) payments on Taote (Alibaba) — testing\n" +
+		"  gist:      Tencent's WeChat Pay on Alibaba's Taote: being tested with some users.\n" +
 		"  outlet:    36kr\n" +
 		"  link:      https://e.example/zh\n" +
 		"  step:      Now in testing — first reported as announced in Mar 2021 https://slack.com/archives/C1/p1700000001000002\n"

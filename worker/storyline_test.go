@@ -153,9 +153,9 @@ func channelSummary(slack *slackfake.Server, site string) (summary []string, top
 // nothing.
 func TestStorylineEndToEnd(t *testing.T) {
 	want := []string{
-		"#1 Taobao, Tmall × WeChat, WeChat Pay: payment announced — </a/plan.html|Taobao to add WeChat Pay> (Wire, 2024-09-04)",
-		"#2 DingTalk × WeChat: workplace launched — </a/meetings.html|DingTalk meetings open to WeChat> (Wire, 2024-09-10)",
-		"#3 Taobao × WeChat Pay: payment launched — </a/open.html|Taobao fully opens WeChat Pay> (Daily, 2024-09-25)" +
+		"#1 WeChat Pay on Taobao and Tmall (announced, 4 Sep 2024) — </a/plan.html|Taobao to add WeChat Pay> (Wire, 2024-09-04)",
+		"#2 DingTalk linked with WeChat for work (launched, Sep 2024) — </a/meetings.html|DingTalk meetings open to WeChat> (Wire, 2024-09-10)",
+		"#3 WeChat Pay on Taobao (launched, Sep 2024) — </a/open.html|Taobao fully opens WeChat Pay> (Daily, 2024-09-25)" +
 			" — Now launched — first reported as announced on 4 Sep 2024",
 		"  in #1: Also reported by 快报: </a/gray.html|淘宝灰度测试微信支付> (2024-09-05)",
 		"  in #1: Also reported by 科技日报: </a/links.html|淘宝链接可在微信打开> (2024-09-06)",

@@ -226,7 +226,7 @@ func toRow(e store.TimelineEntry) timelineRow {
 	}
 	if e.DevelopmentID != 0 {
 		r.Development = &developmentRef{ID: e.DevelopmentID, What: forTerminal(alerts.Headline(alerts.Development{
-			Pair: e.Pair, A: e.A, B: e.B, Kind: e.Kind, Stage: e.Stage, Date: e.Date}))}
+			Pair: e.Pair, A: e.A, B: e.B, Kind: e.Kind, Stage: e.Stage, Date: e.Date}, sources.DateOf(e.Published)))}
 	}
 	if !e.Published.IsZero() {
 		r.Published = e.Published.Format(time.RFC3339)
