@@ -67,6 +67,10 @@ type Message struct {
 	Previous *Posted
 	// Was is, for an alert of a later step, the stage of the step before.
 	Was sources.Stage
+	// Reported is, for a reply, the development as the reply's article
+	// reports it: the reply gives that stage and its gist. Nil says only
+	// that the outlet reported it too.
+	Reported *Development
 }
 
 // IsReply reports whether the message is further coverage rather than an

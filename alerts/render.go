@@ -47,11 +47,26 @@ func Render(m Message) (text string, blocks []slack.Block) {
 
 func renderReply(m Message) (string, []slack.Block) {
 	a := m.Article
-	s := "Also reported by " + truncEsc(escape(outlet(a)), budgetOutlet) + ": " + link(a.URL, a.Title)
+	s := "Also reported by " + truncEsc(escape(outlet(a)), budgetOutlet)
+	if st := replyStage(m); st != "" {
+		s += ", as " + truncEsc(escape(st), 40)
+	}
+	s += ": " + link(a.URL, a.Title)
 	if d := sources.DateOf(a.Published).String(); d != "" {
 		s += " (" + d + ")"
 	}
+	if r := m.Reported; r != nil {
+		s += "\n" + truncEsc(escape("Gist: "+gist(*r)), budgetGist)
+	}
 	return s, []slack.Block{section(s)}
+}
+
+// replyStage is the stage the reply's outlet reports, "" when unknown.
+func replyStage(m Message) string {
+	if m.Reported == nil {
+		return ""
+	}
+	return clean(string(m.Reported.Stage))
 }
 
 func renderAlert(m Message) (string, []slack.Block) {

@@ -167,6 +167,17 @@ func TestRender(t *testing.T) {
 			wantText:   "Also reported by Reuters: <https://reuters.example/x|WeChat Pay arrives on Taobao> (2024-09-05)",
 			wantBlocks: []string{"section/mrkdwn: Also reported by Reuters: <https://reuters.example/x|WeChat Pay arrives on Taobao> (2024-09-05)"},
 		},
+		"chinese coverage gives the stage its outlet reports and the gist": {
+			msg: Message{Key: "outbox-3", ThreadTS: "1700000001.000001", Channel: "C000",
+				Article: Article{Title: "淘宝灰度测试微信支付", URL: "https://kjzx.example/1", SiteName: "科技在线", Lang: "zh",
+					Published: time.Date(2024, 9, 5, 9, 0, 0, 0, shanghai)},
+				Reported: &Development{A: []string{"Taobao"}, B: []string{"WeChat Pay"}, Kind: sources.KindPayment,
+					Stage: sources.StageTesting, Date: sources.Date{Year: 2024, Month: 9}}},
+			wantText: "Also reported by 科技在线, as testing: <https://kjzx.example/1|淘宝灰度测试微信支付> (2024-09-05)" +
+				"\nGist: Tencent's WeChat Pay on Alibaba's Taobao: being tested with some users (Sep 2024).",
+			wantBlocks: []string{"section/mrkdwn: Also reported by 科技在线, as testing: <https://kjzx.example/1|淘宝灰度测试微信支付> (2024-09-05)" +
+				"\nGist: Tencent's WeChat Pay on Alibaba's Taobao: being tested with some users (Sep 2024)."},
+		},
 		"reply without title, outlet or date": {
 			msg:        Message{ThreadTS: "1.2", Article: Article{URL: "https://news.example/a"}},
 			wantText:   "Also reported by news.example: <https://news.example/a|untitled article>",

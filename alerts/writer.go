@@ -98,11 +98,18 @@ func plain(m Message) string {
 	}
 	pub := sources.DateOf(a.Published).String()
 	if m.IsReply() {
-		b.WriteString("Also reported by " + outlet(a) + ": " + orUntitled(a.Title))
+		b.WriteString("Also reported by " + outlet(a))
+		if st := replyStage(m); st != "" {
+			b.WriteString(", as " + truncPlain(st, 40))
+		}
+		b.WriteString(": " + orUntitled(a.Title))
 		if pub != "" {
 			b.WriteString(" (" + pub + ")")
 		}
 		b.WriteByte('\n')
+		if r := m.Reported; r != nil {
+			field("gist", gist(*r))
+		}
 		field("thread", clean(m.ThreadTS))
 		field("link", clean(a.URL))
 		return b.String()

@@ -53,6 +53,10 @@ type Delivery struct {
 	Previous *PostedRef
 	// Was is, for an alert of a later step, the stage of the step before.
 	Was sources.Stage
+	// Reported is, for a reply, the development as the reply's article
+	// reports it (its own stage, platforms, date and sentence); nil when the
+	// article holds no event of it.
+	Reported *Development
 }
 
 // Development is one real-world development, as reported by one or more
@@ -272,6 +276,9 @@ func delivery(ctx context.Context, tx *sql.Tx, id int64) (Delivery, error) {
 		if d.Article, err = readArticle(ctx, tx, articleID); err != nil {
 			return Delivery{}, err
 		}
+		if d.Reported, err = readReported(ctx, tx, articleID, devID); err != nil {
+			return Delivery{}, err
+		}
 		return d, nil
 	}
 
@@ -377,6 +384,27 @@ func readDevelopment(ctx context.Context, tx *sql.Tx, id int64) (Development, er
 		return Development{}, fmt.Errorf("read development %d: %w", id, err)
 	}
 	return d, nil
+}
+
+// readReported is the first event of article that reports development id,
+// as a Development; nil when there is none.
+func readReported(ctx context.Context, tx *sql.Tx, article, id int64) (*Development, error) {
+	d := Development{ID: id}
+	var a, b, date string
+	err := tx.QueryRowContext(ctx, `
+		SELECT pair_a, pair_b, kind, stage, entities_a, entities_b, date, evidence FROM events
+		WHERE article_id = ? AND development_id = ? ORDER BY seq LIMIT 1`, article, id,
+	).Scan(&d.Pair.A, &d.Pair.B, &d.Kind, &d.Stage, &a, &b, &date, &d.Evidence)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return nil, nil
+	case err != nil:
+		return nil, fmt.Errorf("read event of article %d: %w", article, err)
+	}
+	if err := decodeDev(&d.A, &d.B, &d.Date, a, b, date); err != nil {
+		return nil, fmt.Errorf("read event of article %d: %w", article, err)
+	}
+	return &d, nil
 }
 
 func readArticle(ctx context.Context, tx *sql.Tx, id int64) (ArticleRef, error) {

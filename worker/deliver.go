@@ -477,6 +477,9 @@ func toMessage(d store.Delivery, keyPrefix string) alerts.Message {
 		}
 		m.Was = d.Was
 	}
+	if r := d.Reported; r != nil && d.Kind == store.KindReply {
+		m.Reported = &alerts.Development{Pair: r.Pair, A: r.A, B: r.B, Kind: r.Kind, Stage: r.Stage, Date: r.Date, Evidence: r.Evidence}
+	}
 	return m
 }
 

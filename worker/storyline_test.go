@@ -157,10 +157,14 @@ func TestStorylineEndToEnd(t *testing.T) {
 		"#2 DingTalk linked with WeChat for work (launched, Sep 2024) — </a/meetings.html|DingTalk meetings open to WeChat> (Wire, 2024-09-10)",
 		"#3 WeChat Pay on Taobao (launched, Sep 2024) — </a/open.html|Taobao fully opens WeChat Pay> (Daily, 2024-09-25)" +
 			" — Now launched — first reported as announced on 4 Sep 2024",
-		"  in #1: Also reported by 快报: </a/gray.html|淘宝灰度测试微信支付> (2024-09-05)",
-		"  in #1: Also reported by 科技日报: </a/links.html|淘宝链接可在微信打开> (2024-09-06)",
-		"  in #3: Also reported by Markets: </a/live.html|WeChat Pay live across Alibaba shopping apps> (2024-09-26)",
-		"  in #3: Also reported by 快报: </a/still.html|淘宝微信支付仍在测试> (2024-09-30)",
+		"  in #1: Also reported by 快报, as testing: </a/gray.html|淘宝灰度测试微信支付> (2024-09-05)" +
+			"\nGist: Tencent's WeChat Pay on Alibaba's Taobao: being tested with some users (Sep 2024).",
+		"  in #1: Also reported by 科技日报, as launched: </a/links.html|淘宝链接可在微信打开> (2024-09-06)" +
+			"\nGist: Alibaba's Taobao links open in Tencent's WeChat Pay and WeChat: live for users (Sep 2024).",
+		"  in #3: Also reported by Markets, as launched: </a/live.html|WeChat Pay live across Alibaba shopping apps> (2024-09-26)" +
+			"\nGist: Tencent's WeChat Pay on Alibaba: live for users (Sep 2024).",
+		"  in #3: Also reported by 快报, as testing: </a/still.html|淘宝微信支付仍在测试> (2024-09-30)" +
+			"\nGist: Tencent's WeChat Pay on Alibaba's Taobao: being tested with some users (Sep 2024).",
 	}
 	for name, phases := range map[string][]int{
 		"one run":                     {len(storyArticles)},
