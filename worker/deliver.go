@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/wallwatch/worker/alerts"
+	"github.com/wallwatch/worker/sources"
 	"github.com/wallwatch/worker/store"
 )
 
@@ -257,7 +258,7 @@ func (w *Worker) heldBack(ctx context.Context, until time.Time, rep DeliveryRepo
 // deliverOne posts one message, retrying within the step what may pass.
 func (w *Worker) deliverOne(ctx context.Context, d store.Delivery, st *stepState, rep *DeliveryReport) {
 	n := w.cfg.Notifier
-	log := w.log.With("delivery", d.ID, "kind", d.Kind, "notifier", n.Name())
+	log := w.log.With("delivery", d.ID, "kind", d.Kind, "development", developmentName(d), "notifier", n.Name())
 	if d.Kind == store.KindReply && (!n.Threads() || d.ThreadTS == "") {
 		// Nothing is threaded under a parent without ts (posted through a
 		// webhook): it would go out at top level.
@@ -364,6 +365,7 @@ type attemptState struct {
 // channel: the delivery is then done, unconfirmed.
 func (w *Worker) tryDeliver(ctx context.Context, d store.Delivery, msg alerts.Message, at *attemptState, rep *DeliveryReport) error {
 	n := w.cfg.Notifier
+	log := w.log.With("development", developmentName(d))
 	// Marks after a post must land even when shutdown or the deadline
 	// cancels ctx.
 	mctx := context.WithoutCancel(ctx)
@@ -374,10 +376,10 @@ func (w *Worker) tryDeliver(ctx context.Context, d store.Delivery, msg alerts.Me
 		}
 		if ok {
 			if err := w.cfg.Store.MarkSentVia(mctx, d.ID, w.owner, n.Name(), r.Channel, r.TS, w.cfg.Now()); err != nil {
-				w.log.Error("mark sent", "delivery", d.ID, "error", err)
+				log.Error("mark sent", "delivery", d.ID, "error", err)
 				return nil // the lease is lost: another sender has it
 			}
-			w.log.Info("already in Slack; not posted again", "delivery", d.ID, "ts", r.TS)
+			log.Info("already in Slack; not posted again", "delivery", d.ID, "ts", r.TS)
 			rep.Found++
 			return nil
 		}
@@ -385,17 +387,17 @@ func (w *Worker) tryDeliver(ctx context.Context, d store.Delivery, msg alerts.Me
 	}
 	if !n.CanFind() && at.unconfirmed >= maxUnconfirmed {
 		if err := w.cfg.Store.MarkSentVia(mctx, d.ID, w.owner, n.Name(), "", "", w.cfg.Now()); err != nil {
-			w.log.Error("mark sent", "delivery", d.ID, "error", err)
+			log.Error("mark sent", "delivery", d.ID, "error", err)
 			return nil
 		}
-		w.log.Warn("not posted again: earlier posts went unanswered and may be in the channel already",
+		log.Warn("not posted again: earlier posts went unanswered and may be in the channel already",
 			"delivery", d.ID, "notifier", n.Name(), "posts", at.unconfirmed)
 		rep.Unconfirmed++
 		return nil
 	}
 	now := w.cfg.Now()
 	if err := w.cfg.Store.MarkAttempt(ctx, d.ID, w.owner, now); err != nil {
-		w.log.Error("mark attempt", "delivery", d.ID, "error", err)
+		log.Error("mark attempt", "delivery", d.ID, "error", err)
 		return nil
 	}
 	if at.count == 0 {
@@ -409,15 +411,16 @@ func (w *Worker) tryDeliver(ctx context.Context, d store.Delivery, msg alerts.Me
 		if at.unknown = alerts.MaybePosted(err); !at.unknown {
 			at.unconfirmed--
 			if merr := w.cfg.Store.MarkRefused(mctx, d.ID, w.owner); merr != nil {
-				w.log.Error("mark refused", "delivery", d.ID, "error", merr)
+				log.Error("mark refused", "delivery", d.ID, "error", merr)
 			}
 		}
 		return err
 	}
 	if err := w.cfg.Store.MarkSentVia(mctx, d.ID, w.owner, n.Name(), r.Channel, r.TS, w.cfg.Now()); err != nil {
-		w.log.Error("mark sent", "delivery", d.ID, "error", err)
+		log.Error("mark sent", "delivery", d.ID, "error", err)
 		return nil
 	}
+	log.Info("posted", "delivery", d.ID, "kind", d.Kind, "notifier", n.Name(), "ts", r.TS)
 	if d.Kind == store.KindReply {
 		rep.Replies++
 	} else {
@@ -450,6 +453,18 @@ func (w *Worker) retryLater(ctx context.Context, d store.Delivery, reason string
 	if err := w.cfg.Store.MarkRetry(context.WithoutCancel(ctx), d.ID, w.owner, reason, next); err != nil {
 		w.log.Error("mark retry", "delivery", d.ID, "error", err)
 	}
+}
+
+// developmentName is the header of the development a delivery announces,
+// or whose thread it joins, for logs: "WeChat Pay on Taobao (launched,
+// 4 Sep 2024)".
+func developmentName(d store.Delivery) string {
+	if len(d.Developments) == 0 {
+		return ""
+	}
+	v := d.Developments[0]
+	return alerts.Headline(alerts.Development{Pair: v.Pair, A: v.A, B: v.B, Kind: v.Kind, Stage: v.Stage, Date: v.Date},
+		sources.DateOf(d.Article.Published))
 }
 
 // toMessage turns a claimed delivery into what the notifier posts.

@@ -47,12 +47,13 @@ type RunOptions struct {
 // SourceReport is what a pass did with one source.
 type SourceReport struct {
 	Name          string
-	Items         int // items listed
-	New           int // items not seen before
-	Articles      int // articles recorded
-	Events        int // events detected in them
-	Headline      int // headline events among them
-	Later         int // new items left for later passes by the per-pass cap
+	Items         int        // items listed
+	New           int        // items not seen before
+	Articles      int        // articles recorded
+	Events        int        // events detected in them
+	Headline      int        // headline events among them
+	NotAlerted    NotAlerted // headline events recorded without an alert of their own, by reason
+	Later         int        // new items left for later passes by the per-pass cap
 	NotModified   bool
 	DeferredUntil time.Time // skipped: deferred by an earlier failure
 	Skipped       string    // skipped for another reason (already running)
@@ -64,6 +65,30 @@ type SourceReport struct {
 func (r *SourceReport) notRecorded(err error) {
 	if err != nil {
 		r.NotRecorded = append(r.NotRecorded, err)
+	}
+}
+
+// NotAlerted counts headline events recorded without an alert of their
+// own, by reason.
+type NotAlerted struct {
+	MaxAge   int // the article is older than alerts.max_age
+	NoAlerts int // the run was told to post nothing (--no-alerts)
+	Coverage int // the event reports a development already recorded: a reply in its thread, or the timeline
+}
+
+// Total is every headline event not alerted.
+func (n NotAlerted) Total() int { return n.MaxAge + n.NoAlerts + n.Coverage }
+
+// add counts the headline events of one recorded article.
+func (n *NotAlerted) add(in store.RecordInput, res store.RecordResult, noAlerts bool) {
+	h := countHeadline(in.Events)
+	switch {
+	case !in.Alert && noAlerts:
+		n.NoAlerts += h
+	case !in.Alert:
+		n.MaxAge += h
+	default:
+		n.Coverage += max(0, h-res.NewDevelopments)
 	}
 }
 
@@ -313,7 +338,8 @@ func (w *Worker) runSource(ctx context.Context, s Source, opts RunOptions, seen 
 	}
 
 	var mu sync.Mutex
-	recorded := func(evs []sources.Event) func(store.RecordResult, error) {
+	recorded := func(in store.RecordInput) func(store.RecordResult, error) {
+		evs := in.Events
 		return func(res store.RecordResult, err error) {
 			mu.Lock()
 			defer mu.Unlock()
@@ -325,6 +351,7 @@ func (w *Worker) runSource(ctx context.Context, s Source, opts RunOptions, seen 
 				rep.Articles++
 				rep.Events += len(evs)
 				rep.Headline += countHeadline(evs)
+				rep.NotAlerted.add(in, res, opts.NoAlerts)
 			}
 		}
 	}
@@ -346,7 +373,7 @@ func (w *Worker) runSource(ctx context.Context, s Source, opts RunOptions, seen 
 				mu.Unlock()
 				return nil
 			}
-			batch.Add(gctx, in, recorded(in.Events))
+			batch.Add(gctx, in, recorded(in))
 			return nil
 		})
 	}

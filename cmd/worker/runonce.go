@@ -153,6 +153,7 @@ func (a *app) progress(log interface{ Info(string, ...any) }) func(source string
 // writeSummary prints what the run did, naming every failed source and why.
 func writeSummary(w io.Writer, rep worker.Report) {
 	var items, fresh, later, articles, events, headline, artErrs int
+	var quiet worker.NotAlerted
 	for _, s := range rep.Sources {
 		items += s.Items
 		fresh += s.New
@@ -160,6 +161,9 @@ func writeSummary(w io.Writer, rep worker.Report) {
 		articles += s.Articles
 		events += s.Events
 		headline += s.Headline
+		quiet.MaxAge += s.NotAlerted.MaxAge
+		quiet.NoAlerts += s.NotAlerted.NoAlerts
+		quiet.Coverage += s.NotAlerted.Coverage
 		artErrs += len(s.ArticleErrors)
 	}
 	failed := rep.Failed()
@@ -169,6 +173,7 @@ func writeSummary(w io.Writer, rep worker.Report) {
 		"left for retry %d, refused %d, held by a rate limit %d, pending %d (%s)\n",
 		len(rep.Sources), len(failed), items, fresh, later, articles, len(rep.RecordErrors()), events, headline, artErrs,
 		d.Posted, d.Replies, d.Found, d.Retrying, d.Failed, d.Held, d.Pending, rep.Duration.Round(1e6))
+	writeNotAlerted(w, headline, quiet)
 	sort.Slice(failed, func(i, j int) bool { return failed[i].Name < failed[j].Name })
 	for _, s := range failed {
 		fmt.Fprintf(w, "source %s failed: %s\n", s.Name, oneLine(s.Err.Error()))
@@ -193,6 +198,32 @@ func writeSummary(w io.Writer, rep worker.Report) {
 	if !d.HeldUntil.IsZero() && d.Held > 0 {
 		fmt.Fprintf(w, "deliveries held back by a Slack rate limit until %s\n", d.HeldUntil.Format("2006-01-02 15:04:05 MST"))
 	}
+}
+
+// writeNotAlerted says how many of the run's headline events were recorded
+// without an alert of their own, and why.
+func writeNotAlerted(w io.Writer, headline int, n worker.NotAlerted) {
+	if headline == 0 {
+		return
+	}
+	fmt.Fprintf(w, "headline events: %d recorded, %d opened an alert, %d not alerted", headline, headline-n.Total(), n.Total())
+	var why []string
+	for _, r := range []struct {
+		n    int
+		what string
+	}{
+		{n.MaxAge, "older than alerts.max_age"},
+		{n.NoAlerts, "recorded silently (--no-alerts)"},
+		{n.Coverage, "coverage of a development already recorded (a reply in its thread)"},
+	} {
+		if r.n > 0 {
+			why = append(why, fmt.Sprintf("%d %s", r.n, r.what))
+		}
+	}
+	if len(why) > 0 {
+		fmt.Fprintf(w, ": %s", strings.Join(why, ", "))
+	}
+	fmt.Fprintln(w)
 }
 
 func oneLine(s string) string {
