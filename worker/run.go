@@ -42,6 +42,10 @@ type RunOptions struct {
 	DeliveryDeadline time.Duration
 	// Progress, when set, is told of listing pages read during backfills.
 	Progress func(source string, page, items int)
+	// SourceDone, when set, is told of each source the pass has finished:
+	// how many are done out of how many, and what that one did. Calls do
+	// not overlap.
+	SourceDone func(done, total int, r SourceReport)
 }
 
 // SourceReport is what a pass did with one source.
@@ -167,11 +171,23 @@ func (w *Worker) pass(ctx, stop context.Context, srcs []Source, opts RunOptions)
 	// transaction, not one per source.
 	seen := &runSeen{urls: map[string]bool{}, deferStates: true}
 	var wg sync.WaitGroup
+	var doneMu sync.Mutex
+	done := 0
+	finished := func(r SourceReport) {
+		if opts.SourceDone == nil {
+			return
+		}
+		doneMu.Lock()
+		defer doneMu.Unlock()
+		done++
+		opts.SourceDone(done, len(srcs), r)
+	}
 	for i, s := range srcs {
 		select {
 		case w.pool <- struct{}{}:
 		case <-stop.Done():
 			reps[i] = SourceReport{Name: s.Name(), Err: context.Cause(stop)}
+			finished(reps[i])
 			continue
 		}
 		wg.Add(1)
@@ -179,6 +195,7 @@ func (w *Worker) pass(ctx, stop context.Context, srcs []Source, opts RunOptions)
 			defer wg.Done()
 			defer func() { <-w.pool }()
 			reps[i] = w.runSource(ctx, s, opts, seen)
+			finished(reps[i])
 		}()
 	}
 	wg.Wait()

@@ -14,6 +14,7 @@ import (
 
 	"github.com/wallwatch/worker/alerts"
 	"github.com/wallwatch/worker/config"
+	"github.com/wallwatch/worker/internal/progress"
 	"github.com/wallwatch/worker/store"
 	"github.com/wallwatch/worker/worker"
 )
@@ -27,6 +28,27 @@ type app struct {
 	configPath string
 	logFormat  string
 	logLevel   string
+
+	// display, when set, is the status line on the terminal stderr: log
+	// lines, and alerts printed to the same terminal, go above it.
+	display *progress.Display
+}
+
+// logOut is where log lines go.
+func (a *app) logOut() io.Writer {
+	if a.display != nil {
+		return a.display
+	}
+	return a.stderr
+}
+
+// alertOut is where printed alerts go: standard output, above the status
+// line when both are the terminal.
+func (a *app) alertOut() io.Writer {
+	if a.display != nil && isTerminal(a.stdout) {
+		return a.display.Above(a.stdout)
+	}
+	return a.stdout
 }
 
 func (a *app) rootCmd() *cobra.Command {
@@ -109,10 +131,10 @@ func (a *app) logger() (*slog.Logger, error) {
 	}
 	switch format {
 	case "text":
-		return slog.New(slog.NewTextHandler(a.stderr, opts)), nil
+		return slog.New(slog.NewTextHandler(a.logOut(), opts)), nil
 	case "json":
 		opts.ReplaceAttr = readableDuration
-		return slog.New(slog.NewJSONHandler(a.stderr, opts)), nil
+		return slog.New(slog.NewJSONHandler(a.logOut(), opts)), nil
 	default:
 		return nil, usagef("--log-format %q: want auto, text or json", a.logFormat)
 	}
@@ -147,7 +169,7 @@ const (
 
 func (a *app) newNotifier(cfg *config.Config, mode notifierMode) (alerts.Notifier, error) {
 	if mode == notifyDryRun {
-		w := alerts.NewWriter(a.stdout, alerts.FormatJSON)
+		w := alerts.NewWriter(a.alertOut(), alerts.FormatJSON)
 		w.Channel = cfg.Slack.Channel // the payload as it would be posted
 		return w, nil
 	}
@@ -158,7 +180,7 @@ func (a *app) newNotifier(cfg *config.Config, mode notifierMode) (alerts.Notifie
 	case !cfg.Slack.WebhookURL.IsZero():
 		return alerts.NewWebhook(cfg.Slack.WebhookURL, client)
 	default:
-		return alerts.NewWriter(a.stdout, alerts.FormatText), nil
+		return alerts.NewWriter(a.alertOut(), alerts.FormatText), nil
 	}
 }
 

@@ -9,10 +9,8 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
-	"sync"
 	"time"
 
-	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
 
 	"github.com/wallwatch/worker/config"
@@ -34,6 +32,12 @@ func (a *app) runOnceCmd() *cobra.Command {
 		Short: "One pass over all (or --source) sources, then deliver alerts and exit",
 		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			var prog *runProgress
+			if isTerminal(a.stderr) {
+				// One status line for the whole run, log lines above it.
+				prog = a.startProgress()
+				defer prog.stop()
+			}
 			cfg, log, err := a.setup()
 			if err != nil {
 				return err
@@ -72,10 +76,17 @@ func (a *app) runOnceCmd() *cobra.Command {
 			// --no-alerts catches up silently: nothing is queued and nothing
 			// is posted, not even what earlier runs left pending.
 			opts := worker.RunOptions{Sources: names, Since: sinceT, NoAlerts: noAlerts, NoDelivery: noAlerts, Force: force}
-			if !sinceT.IsZero() {
-				opts.Progress = a.progress(log)
+			switch {
+			case prog != nil:
+				prog.setTotal(len(cfg.Sources), len(names))
+				opts.Progress, opts.SourceDone = prog.backfillPage, prog.sourceDone
+			case !sinceT.IsZero():
+				opts.Progress = func(source string, page, items int) {
+					log.Info("backfill page read", "source", source, "page", page, "items", items)
+				}
 			}
 			rep, err := w.RunOnce(cmd.Context(), opts)
+			prog.stop()
 			writeSummary(a.stderr, rep)
 			return err
 		},
@@ -124,30 +135,6 @@ func requeuePrinted(ctx context.Context, st *store.Store, cfg *config.Config, lo
 	}
 	log.Info("alerts printed to standard output queued for Slack", "alerts", alerts, "replies", replies)
 	return nil
-}
-
-// progress reports backfill pages: a bar on a terminal, log lines otherwise.
-func (a *app) progress(log interface{ Info(string, ...any) }) func(source string, page, items int) {
-	if !isTerminal(a.stderr) {
-		return func(source string, page, items int) {
-			log.Info("backfill page read", "source", source, "page", page, "items", items)
-		}
-	}
-	var mu sync.Mutex
-	bar := progressbar.NewOptions(-1,
-		progressbar.OptionSetWriter(a.stderr),
-		progressbar.OptionSetDescription("backfill"),
-		progressbar.OptionSpinnerType(14),
-		progressbar.OptionClearOnFinish(),
-	)
-	pages := 0
-	return func(source string, page, items int) {
-		mu.Lock()
-		defer mu.Unlock()
-		pages++
-		bar.Describe(fmt.Sprintf("backfill %s: page %d, %d items", source, page, items))
-		_ = bar.Add(1)
-	}
 }
 
 // writeSummary prints what the run did, naming every failed source and why.
