@@ -178,6 +178,18 @@ func (b *Bot) Post(ctx context.Context, m Message) (Receipt, error) {
 	return Receipt{Channel: gotCh, TS: ts}, nil
 }
 
+// Permalink asks Slack (chat.getPermalink) for the web link of the message
+// ts in channel.
+func (b *Bot) Permalink(ctx context.Context, channel, ts string) (string, error) {
+	var link string
+	err := b.call(ctx, "chat.getPermalink", func(ctx context.Context) error {
+		var err error
+		link, err = b.api.GetPermalinkContext(ctx, &slack.PermalinkParameters{Channel: channel, Ts: ts})
+		return err
+	})
+	return link, err
+}
+
 // withPermalink asks Slack (chat.getPermalink) for the link of the first
 // step's alert that m links. Without an answer the link is built from the
 // channel and ts: a missing link is no reason to hold an alert back.

@@ -25,6 +25,7 @@ type DeliveryReport struct {
 	// posts went unanswered, and either may be in the channel.
 	Unconfirmed int
 	Skipped     int // replies a notifier without threads cannot post
+	Muted       int // set aside unposted: their development, source or kind is muted
 	Retrying    int // failed for a reason that may pass, or cut off at the deadline: left for a later retry
 	Failed      int // refused for a reason a person must fix (a revoked token, a missing channel)
 	Held        int // due, but held back by the rate limit Slack asked for
@@ -270,6 +271,17 @@ func (w *Worker) deliverOne(ctx context.Context, d store.Delivery, st *stepState
 			log.Error("mark skipped", "error", err)
 		}
 		rep.Skipped++
+		delete(st.left, d.ID)
+		return
+	}
+	if why, err := w.cfg.Store.DeliveryMuted(ctx, d.ID); err != nil {
+		log.Error("read mutes", "error", err)
+	} else if why != "" {
+		if err := w.cfg.Store.MarkMuted(ctx, d.ID, w.owner, why); err != nil {
+			log.Error("mark muted", "error", err)
+		}
+		log.Info("muted; not posted", "muted", why)
+		rep.Muted++
 		delete(st.left, d.ID)
 		return
 	}

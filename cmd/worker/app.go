@@ -71,7 +71,7 @@ func (a *app) rootCmd() *cobra.Command {
 	pf.StringVar(&a.configPath, "config", "", "config file (default: $WORKER_CONFIG, then ./worker.yaml, then the built-in default)")
 	pf.StringVar(&a.logFormat, "log-format", "auto", "log format: auto (text on a terminal, JSON otherwise), text or json")
 	pf.StringVar(&a.logLevel, "log-level", "info", "log level: debug, info, warn or error")
-	root.AddCommand(a.runOnceCmd(), a.serveCmd(), a.extractCmd(), a.sourcesCmd(), a.eventsCmd(), a.configCmd(), a.healthCmd(), a.dbCmd())
+	root.AddCommand(a.runOnceCmd(), a.serveCmd(), a.extractCmd(), a.sourcesCmd(), a.eventsCmd(), a.configCmd(), a.healthCmd(), a.dbCmd(), a.developmentsCmd())
 	return root
 }
 

@@ -161,6 +161,9 @@ func writeSummary(w io.Writer, rep worker.Report) {
 		len(rep.Sources), len(failed), items, fresh, later, articles, len(rep.RecordErrors()), events, headline, artErrs,
 		d.Posted, d.Replies, d.Found, d.Retrying, d.Failed, d.Held, d.Pending, rep.Duration.Round(1e6))
 	writeNotAlerted(w, headline, quiet)
+	if d.Muted > 0 {
+		fmt.Fprintf(w, "%d alerts and replies muted, not posted (worker developments list shows what is muted)\n", d.Muted)
+	}
 	sort.Slice(failed, func(i, j int) bool { return failed[i].Name < failed[j].Name })
 	for _, s := range failed {
 		fmt.Fprintf(w, "source %s failed: %s\n", s.Name, oneLine(s.Err.Error()))
