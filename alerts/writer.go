@@ -23,6 +23,10 @@ const (
 type Writer struct {
 	// Channel is printed as the channel of messages that name none.
 	Channel string
+	// Placeholders answers each post with a placeholder ts ("dry-run.1"),
+	// so that thread replies are printed under their parent as a bot would
+	// post them (dry runs, which work on a copy of the database).
+	Placeholders bool
 
 	mu     sync.Mutex
 	w      io.Writer
@@ -42,15 +46,17 @@ func NewWriter(w io.Writer, format string) *Writer {
 // Name is "stdout".
 func (w *Writer) Name() string { return "stdout" }
 
-// Threads is false.
-func (w *Writer) Threads() bool { return false }
+// Threads reports whether replies are printed under their parent
+// (Placeholders).
+func (w *Writer) Threads() bool { return w.Placeholders }
 
 // CanFind is false.
 func (w *Writer) CanFind() bool { return false }
 
 // Post prints m: in JSON, {"channel","thread_ts","text","blocks","metadata"}
 // exactly as a bot would post it; in text, a header line and indented
-// fields, with a blank line between messages. The receipt is empty.
+// fields, with a blank line between messages. The receipt is empty, or a
+// placeholder with Placeholders.
 func (w *Writer) Post(_ context.Context, m Message) (Receipt, error) {
 	ch := m.Channel
 	if ch == "" {
@@ -77,6 +83,9 @@ func (w *Writer) Post(_ context.Context, m Message) (Receipt, error) {
 		return Receipt{}, fmt.Errorf("write alert: %w", err)
 	}
 	w.n++
+	if w.Placeholders {
+		return Receipt{Channel: ch, TS: fmt.Sprintf("dry-run.%d", w.n)}, nil
+	}
 	return Receipt{}, nil
 }
 

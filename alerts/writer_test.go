@@ -140,3 +140,33 @@ func TestWriterErrors(t *testing.T) {
 		t.Errorf("Threads %v CanFind %v Name %q", w.Threads(), w.CanFind(), w.Name())
 	}
 }
+
+// With placeholders (dry runs), each post gets its own ts and replies are
+// printed under their parent's, as a bot would post them; without, there
+// are no threads.
+func TestWriterPlaceholdersThreadReplies(t *testing.T) {
+	var b strings.Builder
+	w := NewWriter(&b, FormatJSON)
+	if w.Threads() {
+		t.Fatal("a plain writer says it threads")
+	}
+	w.Placeholders = true
+	if !w.Threads() {
+		t.Fatal("a writer with placeholders does not thread")
+	}
+	parent, err := w.Post(context.Background(), alert("k1"))
+	if err != nil || parent.TS == "" {
+		t.Fatalf("post = %v, %v; want a placeholder ts", parent, err)
+	}
+	rep, err := w.Post(context.Background(), reply("k2", parent))
+	if err != nil || rep.TS == "" || rep.TS == parent.TS {
+		t.Fatalf("reply = %v, %v; want its own ts", rep, err)
+	}
+	lines := strings.Split(strings.TrimSpace(b.String()), "\n")
+	var got struct {
+		ThreadTS string `json:"thread_ts"`
+	}
+	if err := json.Unmarshal([]byte(lines[1]), &got); err != nil || got.ThreadTS != parent.TS {
+		t.Errorf("reply printed with thread_ts %q (%v), want %q", got.ThreadTS, err, parent.TS)
+	}
+}

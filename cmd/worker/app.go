@@ -171,6 +171,9 @@ func (a *app) newNotifier(cfg *config.Config, mode notifierMode) (alerts.Notifie
 	if mode == notifyDryRun {
 		w := alerts.NewWriter(a.alertOut(), alerts.FormatJSON)
 		w.Channel = cfg.Slack.Channel // the payload as it would be posted
+		// Replies as a bot would post them, under their parent's
+		// placeholder ts; a webhook has no threads.
+		w.Placeholders = cfg.Slack.WebhookURL.IsZero()
 		return w, nil
 	}
 	client := &http.Client{Timeout: 30 * time.Second}
