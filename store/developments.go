@@ -128,6 +128,24 @@ func mutedBy(ctx context.Context, tx *sql.Tx, id int64, source string, kind sour
 	return what + " " + value, nil
 }
 
+// Unmute lifts a mute; it reports whether there was one. What was set
+// aside while it held stays set aside (Resend posts it).
+func (s *Store) Unmute(ctx context.Context, what, value string) (bool, error) {
+	var n int64
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM mutes WHERE what = ? AND value = ?`, what, value)
+		if err != nil {
+			return err
+		}
+		n, err = res.RowsAffected()
+		return err
+	})
+	if err != nil {
+		return false, fmt.Errorf("unmute %s %s: %w", what, value, err)
+	}
+	return n > 0, nil
+}
+
 // Mute mutes a development (value its id), a source (its name) or a kind
 // from now on: what is still to be posted for it is set aside when a sender
 // claims it. Muting twice is no error.

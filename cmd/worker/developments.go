@@ -88,9 +88,10 @@ func (a *app) developmentsCmd() *cobra.Command {
 			})
 		},
 	}
+	var undo bool
 	mute := &cobra.Command{
-		Use:   "mute development ID | source NAME | kind KIND",
-		Short: "Post nothing more for a development, a source or a kind",
+		Use:   "mute development ID | source NAME | kind KIND [--undo]",
+		Short: "Post nothing more for a development, a source or a kind (--undo: post again)",
 		Args:  exactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			what, value := args[0], args[1]
@@ -111,6 +112,17 @@ func (a *app) developmentsCmd() *cobra.Command {
 				if what == store.MuteSource && !hasSource(cfg, value) {
 					return usagef("mute source %q: no source of that name in the config", value)
 				}
+				if undo {
+					removed, err := st.Unmute(cmd.Context(), what, value)
+					if err != nil {
+						return err
+					}
+					if !removed {
+						return usagef("unmute %s %s: it is not muted", what, value)
+					}
+					fmt.Fprintf(a.stdout, "unmuted %s %s: what comes next is posted again (what was set aside stays set aside; resend it)\n", what, value)
+					return nil
+				}
 				if err := st.Mute(cmd.Context(), what, value, time.Now()); err != nil {
 					return err
 				}
@@ -119,6 +131,7 @@ func (a *app) developmentsCmd() *cobra.Command {
 			})
 		},
 	}
+	mute.Flags().BoolVar(&undo, "undo", false, "lift the mute")
 	cmd.AddCommand(list, show, resend, mute)
 	return cmd
 }

@@ -89,6 +89,15 @@ func TestDevelopmentsListShowResendMute(t *testing.T) {
 	if devs := listDevelopments(t, cfg); devs[0].Muted != "development 1" || devs[0].Alert != "set aside" {
 		t.Errorf("muted development listed as %+v", devs[0])
 	}
+	if _, stderr, code := runCLI(t, "developments", "mute", "development", "1", "--undo", "--config", cfg); code != 0 {
+		t.Errorf("unmute: exit %d:\n%s", code, stderr)
+	}
+	if devs := listDevelopments(t, cfg); devs[0].Muted != "" {
+		t.Errorf("unmuted development listed as %+v", devs[0])
+	}
+	if _, stderr, code := runCLI(t, "developments", "mute", "development", "1", "--undo", "--config", cfg); code != 2 || !strings.Contains(stderr, "not muted") {
+		t.Errorf("unmuting what is not muted: exit %d:\n%s", code, stderr)
+	}
 
 	// bad usage names what was wrong.
 	for _, args := range [][]string{{"mute", "kind", "gossip"}, {"mute", "source", "nowhere"}, {"mute", "colour", "red"},
