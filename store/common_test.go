@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"hash/fnv"
 	"math/rand/v2"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -21,7 +20,7 @@ var shanghai = time.FixedZone("CST", 8*3600)
 
 func openTest(t testing.TB) *Store {
 	t.Helper()
-	s, err := Open(context.Background(), filepath.Join(t.TempDir(), "data", "worker.db"))
+	s, err := Open(context.Background(), testDatabase(t))
 	if err != nil {
 		t.Fatalf("Open: %v", err)
 	}

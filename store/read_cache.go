@@ -15,7 +15,7 @@ type HistoryReader struct {
 
 	mu      sync.Mutex
 	conn    *sql.Conn // one pinned read connection: data_version is per connection
-	version int64
+	version string
 	last    *History
 }
 
@@ -25,7 +25,9 @@ func (s *Store) NewHistoryReader() *HistoryReader { return &HistoryReader{s: s} 
 
 // Read returns the current snapshot: the one it returned before when no
 // connection has committed to the database since (SQLite's data_version,
-// which every commit by another connection or process changes), else a new
+// which every commit by another connection or process changes; on
+// PostgreSQL the position in its write-ahead log, which every commit
+// moves), else a new
 // one. The History returned must not be modified.
 func (r *HistoryReader) Read(ctx context.Context) (*History, error) {
 	r.mu.Lock()
@@ -48,9 +50,9 @@ func (r *HistoryReader) read(ctx context.Context) (*History, error) {
 	}
 	// The version is read before the snapshot: a commit in between makes
 	// the next Read refresh once more, never keep a stale snapshot.
-	var v int64
-	if err := r.conn.QueryRowContext(ctx, "PRAGMA data_version").Scan(&v); err != nil {
-		return nil, fmt.Errorf("data_version: %w", err)
+	var v string
+	if err := r.conn.QueryRowContext(ctx, r.s.changeCounter()).Scan(&v); err != nil {
+		return nil, fmt.Errorf("data version: %w", err)
 	}
 	if r.last != nil && v == r.version {
 		return r.last, nil

@@ -377,7 +377,7 @@ func loadReports(ctx context.Context, tx *sql.Tx, sid int64) ([]report, error) {
 func loadSteps(ctx context.Context, tx *sql.Tx, sid int64, now time.Time) ([]storedStep, error) {
 	rows, err := tx.QueryContext(ctx, `
 		SELECT d.id, d.stage, d.step_day, d.date, d.alert_id, COALESCE(o.article_id, 0),
-		       COALESCE(o.state = 'sent' OR o.attempts > 0 OR (o.lease_owner IS NOT NULL AND o.lease_until > ?), 0)
+		       CASE WHEN o.state = 'sent' OR o.attempts > 0 OR (o.lease_owner IS NOT NULL AND o.lease_until > ?) THEN 1 ELSE 0 END
 		FROM developments d LEFT JOIN outbox o ON o.id = d.alert_id
 		WHERE d.storyline_id = ?`, now.Unix(), sid)
 	if err != nil {

@@ -38,9 +38,10 @@ var ErrNotMigrated = errors.New("database schema not migrated")
 
 // Store is an open database. It is safe for concurrent use.
 type Store struct {
-	db   *sql.DB // writers: every transaction begins IMMEDIATE
-	rdb  *sql.DB // readers: deferred, query-only transactions
-	path string
+	db       *sql.DB // writers: every transaction begins IMMEDIATE
+	rdb      *sql.DB // readers: deferred, query-only transactions
+	path     string  // the SQLite file, or the PostgreSQL address with its password masked
+	postgres bool
 }
 
 type migration struct {
@@ -69,7 +70,12 @@ func SchemaVersion() int { return highestVersion(migrations) }
 // may leave gaps: migrations written side by side are applied whichever
 // lands first, each once (the database records which it has).
 func loadMigrations(fsys fs.FS) ([]migration, error) {
-	entries, err := fs.ReadDir(fsys, "migrations")
+	return loadMigrationsDir(fsys, "migrations")
+}
+
+// loadMigrationsDir reads dir/NNNN_name.sql as loadMigrations does.
+func loadMigrationsDir(fsys fs.FS, dir string) ([]migration, error) {
+	entries, err := fs.ReadDir(fsys, dir)
 	if err != nil {
 		return nil, fmt.Errorf("read migrations: %w", err)
 	}
@@ -84,7 +90,7 @@ func loadMigrations(fsys fs.FS) ([]migration, error) {
 		if !ok || err != nil || v < 1 {
 			return nil, fmt.Errorf("migration %s: name must be NNNN_description.sql", name)
 		}
-		b, err := fs.ReadFile(fsys, "migrations/"+name)
+		b, err := fs.ReadFile(fsys, dir+"/"+name)
 		if err != nil {
 			return nil, fmt.Errorf("read migration %s: %w", name, err)
 		}
@@ -114,8 +120,12 @@ func dsn(path string, params string) string {
 const stmtCache = "_stmt_cache_size=64"
 
 // Open opens (creating it and its folder if needed) the database at path
-// and migrates it to SchemaVersion.
+// and migrates it to SchemaVersion. A postgres:// or postgresql:// URL
+// opens that PostgreSQL database instead (see openPostgres).
 func Open(ctx context.Context, path string) (*Store, error) {
+	if IsPostgres(path) {
+		return openPostgres(ctx, path)
+	}
 	if dir := filepath.Dir(path); dir != "" {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return nil, fmt.Errorf("open store %s: %w", path, err)
@@ -280,8 +290,8 @@ func (s *Store) Close() error {
 
 // Ready reports whether the database answers and is at SchemaVersion.
 func (s *Store) Ready(ctx context.Context) error {
-	var v int
-	if err := s.rdb.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v); err != nil {
+	v, err := s.schemaVersion(ctx)
+	if err != nil {
 		return fmt.Errorf("store %s: %w", s.path, err)
 	}
 	if v != SchemaVersion() {

@@ -84,7 +84,7 @@ func timeline(ctx context.Context, tx *sql.Tx) ([]TimelineEntry, error) {
 
 	rows, err := tx.QueryContext(ctx, `
 		SELECT d.id, d.pair_a, d.pair_b, d.kind, d.stage, d.entities_a, d.entities_b, d.date, d.evidence,
-		       COALESCE((SELECT o.state = 'sent' FROM outbox o WHERE o.id = d.alert_id), 0),
+		       COALESCE((SELECT CASE WHEN o.state = 'sent' THEN 1 ELSE 0 END FROM outbox o WHERE o.id = d.alert_id), 0),
 		       (SELECT count(*) FROM article_developments x WHERE x.development_id = d.id),
 		       a.title, a.url, a.source, a.published, a.published_offset
 		FROM developments d
