@@ -268,7 +268,8 @@ func (r *runSeen) claim(u string) bool {
 }
 
 // runSource runs one source; only one pass of a source runs at a time in a
-// process (a cron tick while the previous one still runs is skipped).
+// process (a cron tick while the previous one still runs is skipped), and
+// in all the processes on one database (the source is leased).
 func (w *Worker) runSource(ctx context.Context, s Source, opts RunOptions, seen *runSeen) SourceReport {
 	name := s.Name()
 	rep := SourceReport{Name: name}
@@ -280,6 +281,11 @@ func (w *Worker) runSource(ctx context.Context, s Source, opts RunOptions, seen 
 		return rep
 	}
 	defer w.end(name)
+	release, held := w.leaseSource(ctx, log, name, &rep)
+	if !held {
+		return rep
+	}
+	defer release()
 
 	now := w.cfg.Now()
 	st, err := w.cfg.Store.SourceState(ctx, name)
