@@ -551,14 +551,36 @@ func (c *Config) SourceMaxNewItems(i int) int {
 func (c *Config) UsesSlack() bool { return !c.Slack.Token.IsZero() || !c.Slack.WebhookURL.IsZero() }
 
 // Masked returns a copy safe to print or log: the secrets print as masks of
-// their own accord, and source URLs lose their user information.
+// their own accord, source URLs lose their user information and a
+// PostgreSQL database its password.
 func (c *Config) Masked() Config {
 	m := *c
+	m.Database = maskDatabasePassword(c.Database)
 	m.Sources = append([]Source(nil), c.Sources...)
 	for i := range m.Sources {
 		m.Sources[i].URL = stripUserinfo(m.Sources[i].URL)
 	}
 	return m
+}
+
+// maskDatabasePassword masks the password of a postgres:// database URL,
+// in its user information or its password parameter.
+func maskDatabasePassword(s string) string {
+	if !strings.HasPrefix(s, "postgres://") && !strings.HasPrefix(s, "postgresql://") {
+		return s
+	}
+	u, err := url.Parse(s)
+	if err != nil {
+		return "postgres://********"
+	}
+	if _, has := u.User.Password(); has {
+		u.User = url.UserPassword(u.User.Username(), "********")
+	}
+	if q := u.Query(); q.Has("password") {
+		q.Set("password", "********")
+		u.RawQuery = q.Encode()
+	}
+	return u.String()
 }
 
 func stripUserinfo(s string) string {

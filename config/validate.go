@@ -45,7 +45,7 @@ func (c *Config) Validate() error {
 		bad("schedule", "%v", err)
 	}
 	if strings.TrimSpace(c.Database) == "" {
-		bad("database", "required: a SQLite file path")
+		bad("database", "required: a SQLite file path or a postgres:// URL")
 	}
 
 	switch {

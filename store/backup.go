@@ -20,6 +20,9 @@ var ErrCorrupt = errors.New("database is damaged")
 // backup, as Litestream-style tools keep one). The copy is written next to
 // path and renamed over it, so path is always a whole snapshot.
 func (s *Store) Snapshot(ctx context.Context, path string) error {
+	if s.postgres {
+		return fmt.Errorf("snapshot %s: %w", s.path, ErrPostgresBackup)
+	}
 	db, err := openReadOnly(s.path)
 	if err != nil {
 		return fmt.Errorf("snapshot %s: %w", s.path, err)
@@ -88,6 +91,9 @@ type CheckReport struct {
 // database (the report then says why), ErrNewerSchema when a newer binary
 // migrated it.
 func Check(ctx context.Context, path string) (CheckReport, error) {
+	if IsPostgres(path) {
+		return CheckReport{}, fmt.Errorf("check %s: %w", MaskDSN(path), ErrPostgresBackup)
+	}
 	var rep CheckReport
 	db, err := openReadOnly(path)
 	if err != nil {
@@ -157,6 +163,9 @@ func Check(ctx context.Context, path string) (CheckReport, error) {
 // moved aside, never deleted; aside names where. No process may have path
 // open: stop serve first.
 func Restore(ctx context.Context, from, path string) (aside string, err error) {
+	if IsPostgres(path) || IsPostgres(from) {
+		return "", fmt.Errorf("restore: %w", ErrPostgresBackup)
+	}
 	if _, err := Check(ctx, from); err != nil {
 		return "", fmt.Errorf("restore from %s: %w", from, err)
 	}

@@ -4,11 +4,16 @@ import (
 	"context"
 	"database/sql"
 	"embed"
+	"errors"
 	"fmt"
 	"net/url"
 	"slices"
 	"strings"
 )
+
+// ErrPostgresBackup is returned by the SQLite file operations (Snapshot,
+// Check, Restore) for a PostgreSQL database, which its own tools back up.
+var ErrPostgresBackup = errors.New("a PostgreSQL database is checked, backed up and restored with PostgreSQL's tools (pg_dump, pg_restore), not by the worker")
 
 //go:embed migrations/postgres/*.sql
 var pgMigrationFS embed.FS

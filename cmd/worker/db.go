@@ -13,7 +13,8 @@ import (
 )
 
 func (a *app) dbCmd() *cobra.Command {
-	cmd := &cobra.Command{Use: "db", Short: "Check, back up and restore the database", Args: noArgs}
+	cmd := &cobra.Command{Use: "db", Short: "Check, back up, restore, migrate and copy the database", Args: noArgs}
+	cmd.AddCommand(a.dbMoveCmds()...)
 	cmd.AddCommand(&cobra.Command{
 		Use:   "check [FILE]",
 		Short: "Check the database (or a backup FILE) without changing it: integrity, schema, contents",

@@ -45,7 +45,7 @@ func (a *app) serveCmd() *cobra.Command {
 				},
 				ShutdownTimeout: shutdown,
 				NoAlerts:        noAlerts,
-				BackupEvery:     cfg.Backup.Interval.D(),
+				BackupEvery:     backupEvery(cfg),
 				BackupPath:      cfg.BackupPath(),
 			})
 		},
