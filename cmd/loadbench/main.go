@@ -90,6 +90,7 @@ type options struct {
 	workdir    string
 	failOnMiss bool
 	repeat     int
+	postgres   string
 }
 
 func parseFlags(args []string, stderr io.Writer) (options, error) {
@@ -119,6 +120,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.profPhase, "profile-phase", "cold", "phase to profile: floor, cold, warm, change or memcheck")
 	fs.StringVar(&o.workdir, "workdir", "", "folder for the database (default: a temporary folder, removed afterwards)")
 	fs.BoolVar(&o.failOnMiss, "fail-on-miss", false, "exit with status 1 when a target is missed")
+	fs.StringVar(&o.postgres, "postgres", "", "run the worker on PostgreSQL: a postgres:// URL of a server on this machine where it may create databases; its CPU is counted")
 	o.site.Seed = 1
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -178,6 +180,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return db, nil
 	}
 
+	var pg *pgServer
+	if o.postgres != "" {
+		if pg, err = openPGServer(ctx, o.postgres); err != nil {
+			return err
+		}
+		defer pg.close()
+		freshDB = func(i int) (string, error) { return pg.fresh(ctx, fmt.Sprintf("loadbench_%d", i)) }
+	}
+
 	srv, err := startSite(ctx, o.site, stderr)
 	if err != nil {
 		return err
@@ -188,6 +199,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	db := ""
 	phase := func(name string, profile bool) (phaseResult, error) {
 		in := phaseInput{Phase: name, Feeds: srv.ready.Feeds, DB: db, Limits: o.lim, Runs: o.warmRuns}
+		if pg != nil && name != "floor" {
+			in.DBServer = pg.postmaster
+		}
 		if profile && name == o.profPhase {
 			in.CPUProfile, in.MemProfile = o.cpuProfile, o.memProfile
 		}

@@ -115,14 +115,23 @@ type measurement struct {
 	CPU      float64 `json:"cpu_s"` // user + sys
 	User     float64 `json:"user_s"`
 	Sys      float64 `json:"sys_s"`
-	PeakHeap uint64  `json:"peak_heap_bytes"` // heap in use, sampled
-	VmHWM    int64   `json:"vm_hwm_bytes"`    // the process's peak resident set
+	PeakHeap uint64  `json:"peak_heap_bytes"`    // heap in use, sampled
+	VmHWM    int64   `json:"vm_hwm_bytes"`       // the process's peak resident set
+	DBCPU    float64 `json:"db_cpu_s,omitempty"` // the PostgreSQL server's CPU meanwhile (-postgres)
 }
+
+// dbServerPID is the postmaster whose CPU measure adds up (-postgres); 0
+// for SQLite, which runs inside the measured process.
+var dbServerPID int
 
 // measure runs f and reports its wall and CPU time, the peak heap in use
 // sampled meanwhile and the process's peak resident set afterwards.
 func measure(f func() error) (measurement, error) {
 	h := startHeapSampler(5 * time.Millisecond)
+	db0 := 0.0
+	if dbServerPID > 0 {
+		db0 = serverCPU(dbServerPID)
+	}
 	u0, s0 := cpuTime()
 	t0 := time.Now()
 	err := f()
@@ -134,5 +143,10 @@ func measure(f func() error) (measurement, error) {
 		PeakHeap: peak, VmHWM: procStatus("VmHWM"),
 	}
 	m.CPU = m.User + m.Sys
+	if dbServerPID > 0 {
+		// A backend's time reaches the postmaster when it exits: close the
+		// connections before reading (the phase is over).
+		m.DBCPU = serverCPU(dbServerPID) - db0
+	}
 	return m, err
 }

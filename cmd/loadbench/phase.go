@@ -26,6 +26,7 @@ type phaseInput struct {
 	Runs       int       `json:"runs"` // memcheck: consecutive runs
 	CPUProfile string    `json:"cpu_profile,omitempty"`
 	MemProfile string    `json:"mem_profile,omitempty"`
+	DBServer   int       `json:"db_server,omitempty"` // postmaster PID of a PostgreSQL database
 }
 
 // runStats is what the worker reported for one pass.
@@ -63,6 +64,7 @@ type phaseOutput struct {
 // runPhase runs one phase in this process.
 func runPhase(ctx context.Context, in phaseInput) (phaseOutput, error) {
 	out := phaseOutput{Phase: in.Phase}
+	dbServerPID = in.DBServer
 	if in.Phase == "floor" {
 		var fr floorResult
 		m, err := withProfiles(in, func() error {

@@ -9,7 +9,11 @@ import (
 
 // Targets.
 const (
-	maxColdCPURatio  = 1.5
+	maxColdCPURatio = 1.5
+	// minifluxCPURatio is Miniflux's cold CPU on PostgreSQL (its own and
+	// the database's) over the floor on the same site: what the worker on
+	// PostgreSQL is compared with.
+	minifluxCPURatio = 10.6
 	maxColdWallRatio = 1.5
 	maxWarmWallShare = 0.05
 	maxPeakMemory    = 150e6 // bytes
@@ -107,6 +111,7 @@ func medianPhase(samples []phaseResult) phaseResult {
 		Sys:      med(func(m measurement) float64 { return m.Sys }),
 		PeakHeap: uint64(med(func(m measurement) float64 { return float64(m.PeakHeap) })),
 		VmHWM:    int64(med(func(m measurement) float64 { return float64(m.VmHWM) })),
+		DBCPU:    med(func(m measurement) float64 { return m.DBCPU }),
 	}
 	return out
 }
@@ -199,6 +204,11 @@ func (r *results) evaluate() {
 			Value: fmt.Sprintf("%.1f%%", 100*warmShare)},
 		{Name: "peak memory ≤ 150 MB", Met: peak > 0 && peak <= maxPeakMemory,
 			Value: fmt.Sprintf("VmHWM %s (%s), heap in use %s", mb(peak), peakPhase, mb(int64(peakHeap)))},
+	}
+	if db := r.Cold.Run.DBCPU; db > 0 {
+		both := div(r.Cold.Run.CPU+db, r.Floor.Run.CPU)
+		r.Targets = append(r.Targets, check{Name: fmt.Sprintf("cold CPU of worker + PostgreSQL below Miniflux's %.1f× floor CPU", minifluxCPURatio),
+			Met: both < minifluxCPURatio, Value: fmt.Sprintf("%.2f× (worker %.3fs + database %.3fs)", both, r.Cold.Run.CPU, db)})
 	}
 	if r.MemCheck != nil {
 		r.Memory = summarizeMem(r.MemCheck.MemRuns)
@@ -331,6 +341,11 @@ func (r *results) writeTable(w io.Writer) error {
 		spread(r.FloorSamples, func(m measurement) float64 { return m.CPU }), spread(r.ColdSamples, func(m measurement) float64 { return m.CPU }))
 	fmt.Fprintf(w, "wall and cpu cover the run only (worker setup: %.3fs wall, %.3fs cpu); load average before %s, after %s\n",
 		r.Cold.Setup.Wall, r.Cold.Setup.CPU, r.LoadBefore, r.LoadAfter)
+	if db := r.Cold.Run.DBCPU; db > 0 {
+		fmt.Fprintf(w, "database: PostgreSQL, its CPU beside the worker's: cold %.3fs (%s), warm %.3fs, change %.3fs; cold worker + database %.3fs = %.2f× floor CPU\n",
+			db, spread(r.ColdSamples, func(m measurement) float64 { return m.DBCPU }), r.Warm.Run.DBCPU, r.Change.Run.DBCPU,
+			r.Cold.Run.CPU+db, div(r.Cold.Run.CPU+db, r.Floor.Run.CPU))
+	}
 	if m := r.Memory; m != nil {
 		verdict := "no growth"
 		if m.Grows {
