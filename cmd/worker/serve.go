@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/wallwatch/worker/store"
 	"github.com/wallwatch/worker/worker"
 )
 
@@ -34,11 +35,16 @@ func (a *app) serveCmd() *cobra.Command {
 			}
 			defer st.Close()
 			addrFile := listenFile(cfg.Database)
-			defer os.Remove(addrFile)
+			if addrFile != "" {
+				defer os.Remove(addrFile)
+			}
 			return w.Serve(cmd.Context(), worker.ServeOptions{
 				Schedule: cfg.Schedule,
 				Listen:   listen,
 				OnListen: func(addr string) {
+					if addrFile == "" {
+						return
+					}
 					if err := os.WriteFile(addrFile, []byte(addr+"\n"), 0o644); err != nil {
 						log.Warn("cannot record the listen address for worker health", "file", addrFile, "error", err)
 					}
@@ -91,8 +97,15 @@ func (a *app) healthCmd() *cobra.Command {
 }
 
 // listenFile is where serve records the address it listens on, beside its
-// database, for `worker health`.
-func listenFile(database string) string { return database + ".listen" }
+// database, for `worker health`; "" for a PostgreSQL database, which
+// replicas on several hosts share (health then needs --addr, else asks
+// 127.0.0.1:8080).
+func listenFile(database string) string {
+	if store.IsPostgres(database) {
+		return ""
+	}
+	return database + ".listen"
+}
 
 // servedAddr is the address the serve of this config's database listens
 // on, reached on loopback; 127.0.0.1:8080 when none is recorded.
@@ -102,7 +115,11 @@ func (a *app) servedAddr() string {
 	if err != nil {
 		return fallback
 	}
-	b, err := os.ReadFile(listenFile(cfg.Database))
+	file := listenFile(cfg.Database)
+	if file == "" {
+		return fallback
+	}
+	b, err := os.ReadFile(file)
 	if err != nil {
 		return fallback
 	}
