@@ -65,8 +65,7 @@ func dump(t *testing.T, s *Store) []string {
 	t.Helper()
 	ctx := context.Background()
 	var tables []string
-	rows, err := s.db.QueryContext(ctx, `SELECT name FROM sqlite_master WHERE type = 'table'
-		AND name NOT IN ('meta', 'schema_migrations') AND name NOT LIKE 'sqlite_%' ORDER BY name`)
+	rows, err := s.db.QueryContext(ctx, tablesQuery(s, "meta", "schema_migrations"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -197,9 +196,10 @@ func TestBatchIsolatesAFailingArticle(t *testing.T) {
 	ctx := context.Background()
 	// A failure inside the article's own writes, after its article row:
 	// the savepoint must take back all of it and nothing of the others.
-	if _, err := s.db.ExecContext(ctx, `CREATE TRIGGER refuse BEFORE INSERT ON events WHEN NEW.evidence = 'refused'
-		BEGIN SELECT RAISE(ABORT, 'event refused'); END`); err != nil {
-		t.Fatal(err)
+	for _, q := range refuseTrigger(s, "events", "evidence", "refused") {
+		if _, err := s.db.ExecContext(ctx, q); err != nil {
+			t.Fatal(err)
+		}
 	}
 	bad := hl("Taobao", "WeChat Pay", payment, testing_, "2024-02-21")
 	bad.Evidence = "refused"

@@ -107,9 +107,12 @@ func openExisting(ctx context.Context, path string) (*store.Store, error) {
 	return store.Open(ctx, path)
 }
 
-// mustExist says, for a database a command would only read, that there is
-// none at path and how to point at the right one.
+// mustExist says, for a SQLite database a command would only read, that
+// there is none at path and how to point at the right one.
 func mustExist(path string) error {
+	if store.IsPostgres(path) {
+		return nil // a server, not a file: Open says when it cannot be reached
+	}
 	fi, err := os.Stat(path)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):

@@ -36,6 +36,10 @@ func TestDatabaseCopyToPostgres(t *testing.T) {
 	if stdout, stderr, code := runCLI(t, "run-once", "--config", cfg); code != 0 || strings.TrimSpace(stdout) != "" {
 		t.Errorf("run on the copy: exit %d, printed:\n%s%s", code, stdout, stderr)
 	}
+	// A dry run reads a copy of what PostgreSQL holds: nothing delivered there is printed again.
+	if stdout, stderr, code := runCLI(t, "run-once", "--config", cfg, "--dry-run", "--force"); code != 0 || strings.Contains(stdout, "/story.html") {
+		t.Errorf("dry run on the copy: exit %d, printed:\n%s%s", code, stdout, stderr)
+	}
 	if stdout, stderr, code := runCLI(t, "events", "list", "--config", cfg); code != 0 || !strings.Contains(stdout, "Taobao starts accepting WeChat Pay") {
 		t.Errorf("events list on the copy: exit %d:\n%s%s", code, stdout, stderr)
 	}

@@ -192,23 +192,18 @@ func TestThreeReplicasOnPostgres(t *testing.T) {
 	if err := db.QueryRow(`SELECT count(*) FROM outbox WHERE state = 'pending'`).Scan(&pending); err != nil || pending != 0 {
 		t.Errorf("%d deliveries still pending (%v)", pending, err)
 	}
+	watch.mu.Lock()
 	if len(watch.overlaps) > 0 {
 		t.Errorf("sources read by two processes at once: %v", slices.Compact(slices.Sorted(slices.Values(watch.overlaps))))
 	}
+	watch.mu.Unlock()
 	// The work is shared: more than one process read sources (a pass that
 	// found a source unchanged logs nothing, but counts a fetch).
-	readers := 0
+	metrics := make([]string, len(all))
 	for i, r := range all {
-		metrics := ""
 		if i >= 2 { // the killed and the stopped replica have no /metrics left
-			_, metrics = get("http://" + r.addr + "/metrics")
+			_, metrics[i] = get("http://" + r.addr + "/metrics")
 		}
-		if strings.Contains(r.out.String(), `"source done"`) || fetched(metrics) {
-			readers++
-		}
-	}
-	if readers < 2 {
-		t.Errorf("%d of the replicas read a source; the work is not shared", readers)
 	}
 	for _, r := range rs[1:] {
 		_ = r.proc.Signal(syscall.SIGTERM)
@@ -221,5 +216,14 @@ func TestThreeReplicasOnPostgres(t *testing.T) {
 		if strings.Contains(r.out.String(), `"level":"WARN"`) {
 			t.Errorf("a replica warned:\n%s", r.out)
 		}
+	}
+	readers := 0
+	for i, r := range all {
+		if strings.Contains(r.out.String(), `"source done"`) || fetched(metrics[i]) {
+			readers++
+		}
+	}
+	if readers < 2 {
+		t.Errorf("%d of the replicas read a source; the work is not shared", readers)
 	}
 }

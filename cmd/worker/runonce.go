@@ -103,7 +103,8 @@ func (a *app) runOnceCmd() *cobra.Command {
 }
 
 // dryRunConfig returns cfg on a temporary copy of its database (a fresh
-// one when none exists yet), and the function that removes the copy.
+// one when none exists yet; a SQLite copy of a PostgreSQL one), and the
+// function that removes the copy.
 func dryRunConfig(ctx context.Context, cfg *config.Config) (*config.Config, func(), error) {
 	dir, err := os.MkdirTemp("", "worker-dry-run-")
 	if err != nil {
@@ -112,6 +113,13 @@ func dryRunConfig(ctx context.Context, cfg *config.Config) (*config.Config, func
 	cleanup := func() { os.RemoveAll(dir) }
 	c := *cfg
 	c.Database = filepath.Join(dir, "worker.db")
+	if store.IsPostgres(cfg.Database) {
+		if _, err := store.CopyDatabase(ctx, cfg.Database, c.Database); err != nil {
+			cleanup()
+			return nil, nil, fmt.Errorf("dry run: %w", err)
+		}
+		return &c, cleanup, nil
+	}
 	if _, err := os.Stat(cfg.Database); err == nil {
 		if err := store.Copy(ctx, cfg.Database, c.Database); err != nil {
 			cleanup()

@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"syscall"
+
+	"github.com/wallwatch/worker/store"
 )
 
 // checkWritable says, before the database is opened for writing, whether
@@ -17,6 +19,9 @@ import (
 // the folder nor the reason. The error says which folder, who owns it, who
 // this process runs as and how to fix it.
 func checkWritable(path string) error {
+	if store.IsPostgres(path) {
+		return nil // a server: Open says when it refuses
+	}
 	abs, err := filepath.Abs(path)
 	if err != nil {
 		return fmt.Errorf("database %s: %w", path, err)
