@@ -140,6 +140,14 @@ func TestThreeReplicasOnPostgres(t *testing.T) {
 	}
 	rs := []*replica{start(), start(), start()}
 	all := slices.Clone(rs)
+	t.Cleanup(func() { // what each replica said, when the test failed (all have stopped by then)
+		if t.Failed() {
+			for i, r := range all {
+				lines := strings.Split(r.out.String(), "\n")
+				t.Logf("replica %d, last lines:\n%s", i, strings.Join(lines[max(0, len(lines)-25):], "\n"))
+			}
+		}
+	})
 	for _, r := range rs {
 		waitReady(t, r.addr, r.out)
 	}
