@@ -76,15 +76,51 @@ var enDateWords = func() map[string]bool {
 	return m
 }()
 
+// enDateStarts holds every word startsEnDate accepts: enDateWords and the
+// month and weekday names, with the length of the longest.
+var enDateStarts, enDateStartMax = func() (map[string]struct{}, int) {
+	m := map[string]struct{}{}
+	longest := 0
+	add := func(w string) {
+		m[w] = struct{}{}
+		longest = max(longest, len(w))
+	}
+	for w := range enDateWords {
+		add(w)
+	}
+	for w := range words {
+		_, month := monthName(w)
+		_, weekday := weekdayName(w)
+		if month || weekday {
+			add(w)
+		}
+	}
+	return m, longest
+}()
+
+// startsEnDate reports whether an English date expression can start with
+// the lower-cased word w.
 func startsEnDate(w string) bool {
-	if enDateWords[w] {
-		return true
+	if len(w) > enDateStartMax {
+		return false
 	}
-	if _, ok := monthName(w); ok {
-		return true
-	}
-	_, ok := weekdayName(w)
+	_, ok := enDateStarts[w]
 	return ok
+}
+
+// zhDateStartSet marks the runes of zhDateStarts, one bit per rune of the
+// Basic Multilingual Plane.
+var zhDateStartSet = func() *[1 << 10]uint64 {
+	var set [1 << 10]uint64
+	for _, r := range zhDateStarts {
+		set[r>>6] |= 1 << (r & 63)
+	}
+	return &set
+}()
+
+// isZhDateStart reports whether r is one of zhDateStarts.
+func isZhDateStart(r rune) bool {
+	return r < 1<<16 && zhDateStartSet[r>>6]&(1<<(r&63)) != 0
 }
 
 func addMonths(d sources.Date, n int) sources.Date {
@@ -184,7 +220,7 @@ func (st *Reader) Read(lower, cased string) []Found {
 			i = j
 		case c >= 0x80:
 			r, n := utf8.DecodeRuneInString(s[i:])
-			if strings.ContainsRune(zhDateStarts, r) {
+			if isZhDateStart(r) {
 				if end, d, recent, narrative, ok := zhWordDate(s, i, st); ok {
 					add(i, end, d, recent, narrative)
 					i = end

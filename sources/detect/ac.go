@@ -179,21 +179,33 @@ func (m *matcher) step(s int32, b byte) int32 {
 // scan calls fn for every occurrence of every pattern in s, with the byte
 // span of the occurrence.
 func (m *matcher) scan(s string, fn func(start, end int, pid int32)) {
+	if m.delta != nil {
+		scanRows(m, m.delta, s, fn)
+	} else {
+		scanRows(m, m.delta4, s, fn)
+	}
+}
+
+// scanRows is scan over one width of transition table.
+func scanRows[T uint16 | uint32](m *matcher, delta []T, s string, fn func(start, end int, pid int32)) {
 	nc := m.nclass
+	class := &m.class
+	emits := m.emits
 	state := 0
 	for i := 0; i < len(s); i++ {
-		if m.delta != nil {
-			state = int(m.delta[state*nc+int(m.class[s[i]])])
-		} else {
-			state = int(m.delta4[state*nc+int(m.class[s[i]])])
-		}
-		if !m.emits[state] {
+		state = int(delta[state*nc+int(class[s[i]])])
+		if !emits[state] {
 			continue
 		}
-		for t := int32(state); t > 0; t = m.states[t].dict {
-			if p := m.states[t].out; p >= 0 {
-				fn(i+1-int(m.plen[p]), i+1, p)
-			}
+		m.emit(state, i+1, fn)
+	}
+}
+
+// emit calls fn for every pattern that ends at end in state.
+func (m *matcher) emit(state, end int, fn func(start, end int, pid int32)) {
+	for t := int32(state); t > 0; t = m.states[t].dict {
+		if p := m.states[t].out; p >= 0 {
+			fn(end-int(m.plen[p]), end, p)
 		}
 	}
 }

@@ -286,6 +286,7 @@ func (d *Detector) detect(a sources.Article, now time.Time, trace *[]decision) [
 // scanned.
 func (d *Detector) prepare(a sources.Article) []*para {
 	var paras []*para
+	var bufs scanBufs
 	addPara := func(idx int, text string) {
 		if len(text) > maxParaBytes {
 			cut := maxParaBytes
@@ -298,7 +299,7 @@ func (d *Detector) prepare(a sources.Article) []*para {
 		if p.f.lower == "" {
 			return
 		}
-		d.scanPara(p)
+		d.scanParaWith(p, &bufs)
 		paras = append(paras, p)
 	}
 	title := strings.TrimSpace(a.Title)

@@ -70,15 +70,26 @@ type payload struct {
 	cue      int    // index into Detector.cues
 }
 
+// rawMatch is a pattern match in a paragraph before the longest match is
+// chosen.
+type rawMatch struct {
+	start, end int
+	pl         *payload
+}
+
+// scanBufs are scanPara's lists of matches, kept from one paragraph of an
+// article to the next.
+type scanBufs struct {
+	ents, cues []rawMatch
+}
+
 // scanPara finds the mentions and cues of a paragraph.
-func (d *Detector) scanPara(p *para) {
+func (d *Detector) scanPara(p *para) { d.scanParaWith(p, &scanBufs{}) }
+
+// scanParaWith is scanPara with its match lists in bufs.
+func (d *Detector) scanParaWith(p *para, bufs *scanBufs) {
 	s := p.f.lower
-	type raw struct {
-		start, end int
-		pl         *payload
-	}
-	ents := make([]raw, 0, len(s)/64+4)
-	cues := make([]raw, 0, len(s)/16+4)
+	ents, cues := bufs.ents[:0], bufs.cues[:0]
 	d.m.scan(s, func(start, end int, pid int32) {
 		for i := range d.payloads[pid] {
 			pl := &d.payloads[pid][i]
@@ -90,16 +101,16 @@ func (d *Detector) scanPara(p *para) {
 				continue
 			}
 			if pl.isEntity {
-				ents = append(ents, raw{start, e, pl})
+				ents = append(ents, rawMatch{start, e, pl})
 			} else {
-				cues = append(cues, raw{start, e, pl})
+				cues = append(cues, rawMatch{start, e, pl})
 			}
 		}
 	})
 	// Longest match wins, leftmost first; a name shared by several watches
 	// keeps all its entities.
-	sortRaw := func(rs []raw) {
-		slices.SortStableFunc(rs, func(a, b raw) int {
+	sortRaw := func(rs []rawMatch) {
+		slices.SortStableFunc(rs, func(a, b rawMatch) int {
 			if a.start != b.start {
 				return a.start - b.start
 			}
@@ -144,6 +155,7 @@ func (d *Detector) scanPara(p *para) {
 	if len(p.cues) > 0 && p.cues[0].start == 0 && p.cues[0].c.cls&cSkipLine != 0 {
 		p.skip = true
 	}
+	bufs.ents, bufs.cues = ents, cues
 }
 
 // boundary checks that a match of a Latin pattern starts and ends on word

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"compress/flate"
-	"compress/gzip"
 	"compress/zlib"
 	"errors"
 	"fmt"
@@ -12,6 +11,8 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+
+	"github.com/klauspost/compress/gzip"
 )
 
 // FeedTypes are the media types a feed may be served as. text/html and
@@ -139,7 +140,9 @@ const maxPooledBuffer = 2 << 20
 
 // readBody reads resp's body, decoding gzip or deflate itself, and returns at
 // most limit decoded bytes: more is ErrTooLarge, or, when truncate is set,
-// cut off silently.
+// cut off silently. gzip, what nearly every server sends, is decoded with
+// klauspost/compress, which inflates the same bytes faster than the
+// standard library.
 func readBody(resp *http.Response, limit int64, truncate bool) ([]byte, error) {
 	enc := strings.ToLower(strings.TrimSpace(resp.Header.Get("Content-Encoding")))
 	switch enc {

@@ -23,6 +23,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	kgzip "github.com/klauspost/compress/gzip"
 	"github.com/wallwatch/worker/sources"
 )
 
@@ -147,7 +148,7 @@ func TestGetResponses(t *testing.T) {
 		},
 		"corrupt gzip": {
 			answer:  answer{status: 200, header: map[string]string{"Content-Type": "text/html", "Content-Encoding": "gzip"}, body: "not gzip at all"},
-			wantErr: gzip.ErrHeader,
+			wantErr: kgzip.ErrHeader,
 		},
 		"unsupported encoding": {
 			answer:  answer{status: 200, header: map[string]string{"Content-Type": "text/html", "Content-Encoding": "br"}, body: "xx"},
